@@ -1,0 +1,2 @@
+export * from "./provider/replicaPromotion";
+export * from "./provider/primaryReadiness";
