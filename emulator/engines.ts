@@ -1,0 +1,276 @@
+import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import Redis from "ioredis";
+
+/** Where a running engine answers. */
+export interface EngineAddress {
+  host: string;
+  port: number;
+  pid: number;
+}
+
+/** The primary an engine replicates from. */
+export interface ReplicationSource {
+  host: string;
+  port: number;
+  password: string;
+}
+
+const HOST = "127.0.0.1";
+const START_ATTEMPTS = 5;
+const READY_TIMEOUT_MS = 10_000;
+const STOP_GRACE_MS = 2_000;
+
+/** True when a `redis-server` executable is on PATH. */
+export function findRedisServer(): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, "redis-server");
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+// Every redis-server started by any emulator in this process, so that one process-level hook can
+// kill them when the process exits or is interrupted (a failed test must not leave engines behind).
+const liveChildren = new Set<ChildProcess>();
+let hooksInstalled = false;
+
+function installProcessHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  const killAll = (): void => {
+    for (const child of liveChildren) {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.on("exit", killAll);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    const onSignal = (): void => {
+      killAll();
+      // Only re-raise when nobody else (such as the CLI) handles the signal, so its default
+      // effect (exit) is kept for library users.
+      if (process.listenerCount(signal) === 1) {
+        process.removeListener(signal, onSignal);
+        process.kill(process.pid, signal);
+      }
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+/** Asks the OS for a free loopback port. Another process may take it before we do: callers retry. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Engine {
+  key: string;
+  password: string;
+  child?: ChildProcess;
+  address?: EngineAddress;
+  ready: Promise<EngineAddress>;
+  stopping: boolean;
+}
+
+/** Runs one redis-server per service and replicates between them. */
+export class EngineManager {
+  private readonly engines = new Map<string, Engine>();
+  private readonly dir: string;
+
+  constructor(
+    private readonly binary: string,
+    private readonly log: (line: string) => void,
+  ) {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "aiven-emulator-"));
+    installProcessHooks();
+  }
+
+  /** Starts an engine for `key`; resolves once it answers PING. */
+  start(key: string, password: string, source?: ReplicationSource): Promise<EngineAddress> {
+    const existing = this.engines.get(key);
+    if (existing && !existing.stopping) return existing.ready;
+    const engine: Engine = { key, password, stopping: false, ready: Promise.resolve({ host: HOST, port: 0, pid: 0 }) };
+    engine.ready = this.launch(engine, source);
+    // Failures are reported through isReady/log; nobody may be awaiting this promise.
+    engine.ready.catch((err: Error) => {
+      if (!engine.stopping) this.log(`engine ${key} failed to start: ${err.message}`);
+    });
+    this.engines.set(key, engine);
+    return engine.ready;
+  }
+
+  /** The address of a started and answering engine. */
+  address(key: string): EngineAddress | undefined {
+    return this.engines.get(key)?.address;
+  }
+
+  isReady(key: string): boolean {
+    return this.address(key) !== undefined;
+  }
+
+  /** Points an engine at a new primary, or makes it a primary (`REPLICAOF NO ONE`) when source is null. */
+  async replicate(key: string, source: ReplicationSource | null): Promise<void> {
+    const engine = this.engines.get(key);
+    if (!engine || engine.stopping) return;
+    const address = await engine.ready;
+    await withClient(address.port, engine.password, async (client) => {
+      if (source) {
+        await client.call("CONFIG", "SET", "masterauth", source.password);
+        await client.call("REPLICAOF", source.host, String(source.port));
+      } else {
+        await client.call("REPLICAOF", "NO", "ONE");
+      }
+    });
+  }
+
+  async stop(key: string): Promise<void> {
+    const engine = this.engines.get(key);
+    if (!engine) return;
+    this.engines.delete(key);
+    engine.stopping = true;
+    // Kill first: a start still waiting for the engine to answer then fails at once.
+    const child = engine.child;
+    await Promise.all([child ? terminate(child) : undefined, engine.ready.catch(() => undefined)]);
+    if (engine.child && engine.child !== child) await terminate(engine.child);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.engines.keys()].map((key) => this.stop(key)));
+  }
+
+  /** Removes the engines' working directory; call once all engines are stopped. */
+  dispose(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  pids(): number[] {
+    return [...this.engines.values()].flatMap((e) => (e.child?.pid ? [e.child.pid] : []));
+  }
+
+  private async launch(engine: Engine, source?: ReplicationSource): Promise<EngineAddress> {
+    let lastError: Error = new Error("not started");
+    for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+      if (engine.stopping) throw new Error("stopped");
+      const port = await freePort();
+      if (engine.stopping) throw new Error("stopped");
+      try {
+        const address = await this.spawnOn(engine, port, source);
+        engine.address = address;
+        return address;
+      } catch (err) {
+        lastError = err as Error;
+        if (engine.child) await terminate(engine.child);
+        engine.child = undefined;
+      }
+    }
+    throw lastError;
+  }
+
+  private spawnOn(engine: Engine, port: number, source?: ReplicationSource): Promise<EngineAddress> {
+    const dir = path.join(this.dir, `${engine.key.replace(/[^a-zA-Z0-9_-]/g, "_")}-${port}`);
+    fs.mkdirSync(dir, { recursive: true });
+    const args = [
+      "--port", String(port),
+      "--bind", HOST,
+      "--requirepass", engine.password,
+      "--save", "",
+      "--appendonly", "no",
+      "--dir", dir,
+      "--logfile", "",
+    ];
+    if (source) args.push("--masterauth", source.password, "--replicaof", source.host, String(source.port));
+    const child = spawn(this.binary, args, { detached: false, stdio: ["ignore", "pipe", "pipe"] });
+    engine.child = child;
+    liveChildren.add(child);
+    child.once("exit", () => liveChildren.delete(child));
+
+    return new Promise<EngineAddress>((resolve, reject) => {
+      let output = "";
+      let settled = false;
+      const settle = (err: Error | undefined): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve({ host: HOST, port, pid: child.pid ?? 0 });
+      };
+      const timer = setTimeout(() => settle(new Error(`no answer on port ${port} within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      const onData = (chunk: Buffer): void => {
+        if (settled) return;
+        // Keep only the tail: enough to explain a failed start, never the command line (it has the password).
+        output = (output + chunk.toString()).slice(-2000);
+        if (output.includes("Ready to accept connections")) {
+          ping(port, engine.password).then(() => settle(undefined), (err: Error) => settle(err));
+        }
+      };
+      child.stdout?.on("data", onData);
+      child.stderr?.on("data", onData);
+      child.once("error", (err) => settle(err));
+      child.once("exit", (code, signal) => {
+        const lastLine = output.trim().split("\n").pop() ?? "";
+        settle(new Error(`redis-server exited (${signal ?? code}) on port ${port}: ${lastLine}`));
+      });
+    });
+  }
+}
+
+async function withClient<T>(port: number, password: string, fn: (client: Redis) => Promise<T>): Promise<T> {
+  const client = new Redis({
+    host: HOST,
+    port,
+    password,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+    connectTimeout: 2_000,
+  });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    return await fn(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
+function ping(port: number, password: string): Promise<void> {
+  return withClient(port, password, async (client) => {
+    const answer = await client.ping();
+    if (answer !== "PONG") throw new Error(`unexpected PING answer ${answer}`);
+  });
+}
+
+function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}

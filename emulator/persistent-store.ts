@@ -1,0 +1,129 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { MemoryStore, StateSnapshot, StateStore } from "./store";
+import type { IntegrationRecord, ServiceRecord } from "./types";
+
+/**
+ * A StateStore that writes the whole state to a JSON file after every mutation (or batch of
+ * mutations), synchronously, before the caller goes on to answer the request. The write goes to
+ * a temporary file in the same directory, is fsynced and then renamed over the target, so a
+ * kill at any moment leaves either the previous or the new complete file.
+ */
+export class PersistentStore implements StateStore {
+  private readonly inner: MemoryStore;
+  private depth = 0;
+  private dirty = false;
+  private writes = 0;
+
+  constructor(private readonly file: string) {
+    this.inner = new MemoryStore(readSnapshot(file));
+  }
+
+  getService(project: string, name: string): ServiceRecord | undefined {
+    return this.inner.getService(project, name);
+  }
+  listServices(project: string): ServiceRecord[] {
+    return this.inner.listServices(project);
+  }
+  allServices(): ServiceRecord[] {
+    return this.inner.allServices();
+  }
+  getIntegration(project: string, id: string): IntegrationRecord | undefined {
+    return this.inner.getIntegration(project, id);
+  }
+  listIntegrations(project: string): IntegrationRecord[] {
+    return this.inner.listIntegrations(project);
+  }
+  snapshot(): StateSnapshot {
+    return this.inner.snapshot();
+  }
+
+  putService(service: ServiceRecord): void {
+    this.mutate(() => this.inner.putService(service));
+  }
+  deleteService(project: string, name: string): void {
+    this.mutate(() => this.inner.deleteService(project, name));
+  }
+  putIntegration(integration: IntegrationRecord): void {
+    this.mutate(() => this.inner.putIntegration(integration));
+  }
+  deleteIntegration(project: string, id: string): void {
+    this.mutate(() => this.inner.deleteIntegration(project, id));
+  }
+  clear(): void {
+    this.mutate(() => this.inner.clear());
+  }
+
+  batch<T>(fn: () => T): T {
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      this.depth--;
+      if (this.depth === 0 && this.dirty) this.flush();
+    }
+  }
+
+  private mutate(fn: () => void): void {
+    fn();
+    this.dirty = true;
+    if (this.depth === 0) this.flush();
+  }
+
+  private flush(): void {
+    this.dirty = false;
+    const dir = path.dirname(this.file);
+    const tmp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${++this.writes}.tmp`);
+    const fd = fs.openSync(tmp, "w", 0o600);
+    try {
+      fs.writeSync(fd, JSON.stringify(this.inner.snapshot(), null, 2) + "\n");
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    try {
+      fs.renameSync(tmp, this.file);
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    }
+    syncDirectory(dir);
+  }
+}
+
+function readSnapshot(file: string): StateSnapshot | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`state file ${file} is not valid JSON`);
+  }
+  if (!isSnapshot(parsed)) throw new Error(`state file ${file} is not an emulator state file (version 1)`);
+  return parsed;
+}
+
+function isSnapshot(value: unknown): value is StateSnapshot {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return v.version === 1 && Array.isArray(v.services) && Array.isArray(v.integrations);
+}
+
+// The rename is only durable once the directory entry is; some filesystems refuse a directory fsync.
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, "r");
+    fs.fsyncSync(fd);
+  } catch {
+    // best effort
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,45 @@
+import Router from "find-my-way";
+import type { Handler, Handlers } from "./handlers";
+
+export type Method = "GET" | "POST" | "PUT" | "DELETE";
+
+/** The Aiven API endpoints this emulator serves. */
+export function apiRoutes(h: Handlers): [Method, string, Handler][] {
+  return [
+    ["GET", "/v1/project/:project/service", h.listServices],
+    ["POST", "/v1/project/:project/service", h.createService],
+    ["GET", "/v1/project/:project/service/:service", h.getService],
+    ["PUT", "/v1/project/:project/service/:service", h.updateService],
+    ["DELETE", "/v1/project/:project/service/:service", h.deleteService],
+    ["GET", "/v1/project/:project/service/:service/integration", h.listServiceIntegrations],
+    ["POST", "/v1/project/:project/integration", h.createIntegration],
+    ["GET", "/v1/project/:project/integration/:integration", h.getIntegration],
+    ["DELETE", "/v1/project/:project/integration/:integration", h.deleteIntegration],
+  ];
+}
+
+export interface RouteMatch {
+  handler: Handler;
+  params: Record<string, string>;
+}
+
+/** A method + path table; the handler is kept as the route's store so lookups stay typed. */
+export class RouteTable {
+  private readonly router = Router({ ignoreTrailingSlash: true });
+
+  constructor(routes: [Method, string, Handler][]) {
+    for (const [method, path, handler] of routes) this.router.on(method, path, () => undefined, handler);
+  }
+
+  /** The match, "method" when the path exists for other methods only, or undefined. */
+  find(method: string, path: string): RouteMatch | "method" | undefined {
+    const found = this.router.find(method.toUpperCase() as Method, path);
+    if (found) {
+      const params: Record<string, string> = {};
+      for (const [k, v] of Object.entries(found.params)) if (v !== undefined) params[k] = v;
+      return { handler: found.store as Handler, params };
+    }
+    const others: Method[] = ["GET", "POST", "PUT", "DELETE"];
+    return others.some((m) => this.router.find(m, path)) ? "method" : undefined;
+  }
+}
