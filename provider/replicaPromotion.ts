@@ -1,4 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import { isAivenApiError } from "./aivenClient";
+import type { AivenClient } from "./aivenClient";
+import type { AivenIntegration, AivenService } from "./aivenTypes";
+import { rememberConfiguredToken } from "./credentials";
+import { clientFor, diffByKeys, InputChecker, withoutToken } from "./dynamicCommon";
+import { logProgress, waitFor, waitSettings } from "./waitFor";
 
 /** Plain inputs the ReplicaPromotion provider receives (SPEC section 4). */
 export interface ReplicaPromotionInputs {
@@ -12,19 +18,157 @@ export interface ReplicaPromotionInputs {
   pollSeconds?: number;
 }
 
-export interface ReplicaPromotionOutputs extends ReplicaPromotionInputs {
+export interface ReplicaPromotionOutputs extends Omit<ReplicaPromotionInputs, "apiToken"> {
   /** The read_replica integration removed, or null when it was already gone. */
   integrationId: string | null;
   promotedAt: string;
+  /** False when a refresh finds the replica replicating again; the next update promotes it. */
+  promoted: boolean;
 }
 
 export type ReplicaPromotionArgs = { [K in keyof ReplicaPromotionInputs]: pulumi.Input<ReplicaPromotionInputs[K]> };
 
-// TODO(issue 3): the real provider (list integrations, delete the read_replica one, wait for RUNNING).
+const READ_REPLICA = "read_replica";
+
+/** The read_replica integrations that feed `replica` (Aiven allows one; we never assume it). */
+function incomingLinks(integrations: AivenIntegration[] | undefined, replica: string): AivenIntegration[] {
+  return (integrations ?? []).filter((i) => i.integration_type === READ_REPLICA && i.dest_service === replica);
+}
+
+function fromPrimary(link: AivenIntegration, project: string, primary: string): boolean {
+  return link.source_service === primary && (link.source_project === undefined || link.source_project === project);
+}
+
+/** The one integration to delete, none when already standalone; throws, changing nothing, otherwise. */
+export function pickReadReplicaLink(
+  integrations: AivenIntegration[],
+  project: string,
+  primary: string,
+  replica: string,
+): AivenIntegration | undefined {
+  const incoming = incomingLinks(integrations, replica);
+  const mine = incoming.filter((i) => fromPrimary(i, project, primary));
+  if (mine.length > 1) {
+    const ids = mine.map((i) => i.service_integration_id).join(", ");
+    throw new Error(`'${replica}' has ${mine.length} read_replica integrations from '${primary}' (${ids}); expected one, so nothing was changed`);
+  }
+  if (mine.length === 1) return mine[0];
+  if (incoming.length > 0) {
+    const sources = incoming.map((i) => `'${i.source_service}'`).join(", ");
+    throw new Error(
+      `'${replica}' in project '${project}' is a read replica of ${sources}, not of '${primary}'; nothing was changed`,
+    );
+  }
+  return undefined;
+}
+
+async function notFoundAsMissing<T>(project: string, service: string, call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (e) {
+    if (isAivenApiError(e, 404)) throw new Error(`project '${project}' has no service '${service}' to promote (${e.message})`);
+    throw e;
+  }
+}
+
+async function promote(inputs: ReplicaPromotionInputs, prior?: Partial<ReplicaPromotionOutputs>): Promise<ReplicaPromotionOutputs> {
+  const { project, primaryServiceName: primary, replicaServiceName: replica } = inputs;
+  const wait = waitSettings(inputs);
+  const client: AivenClient = clientFor(inputs);
+
+  const integrations = await notFoundAsMissing(project, replica, client.listServiceIntegrations(project, replica));
+  const link = pickReadReplicaLink(integrations, project, primary, replica);
+  let removed: string | null = null;
+  if (link) {
+    const id = link.service_integration_id;
+    logProgress(`promoting '${replica}': deleting its read_replica integration ${id} from '${primary}'`);
+    removed = (await client.deleteIntegration(project, id)) ? id : null;
+  } else {
+    logProgress(`'${replica}' has no read_replica integration: already a standalone service`);
+  }
+
+  await waitFor<AivenService>({
+    what: `'${replica}' to be RUNNING as a standalone service`,
+    deadline: wait.deadline,
+    timeoutSeconds: wait.timeoutSeconds,
+    pollMs: wait.pollMs,
+    poll: () => notFoundAsMissing(project, replica, client.getService(project, replica)),
+    done: (s) => s.state === "RUNNING" && !linkedTo(s, project, primary, replica),
+    describe: (s) => `${s.state}${linkedTo(s, project, primary, replica) ? ", read_replica integration still present" : ""}`,
+  });
+
+  // An update of an already promoted replica keeps what the promotion recorded.
+  const keepPrior = !link && typeof prior?.integrationId === "string";
+  return {
+    ...withoutToken(inputs),
+    integrationId: keepPrior ? (prior?.integrationId ?? null) : removed,
+    promotedAt: keepPrior && prior?.promotedAt ? prior.promotedAt : new Date().toISOString(),
+    promoted: true,
+  };
+}
+
+function linkedTo(service: AivenService, project: string, primary: string, replica: string): boolean {
+  return incomingLinks(service.service_integrations, replica).some((i) => fromPrimary(i, project, primary));
+}
+
+/**
+ * Self-contained on purpose: Pulumi serializes this object's closure into the state and runs it
+ * in the dynamic provider host. It captures no token (see credentials.ts) and builds its HTTP
+ * client inside each method.
+ */
 export const replicaPromotionProvider: pulumi.dynamic.ResourceProvider<ReplicaPromotionInputs, ReplicaPromotionOutputs> = {
+  async configure(req) {
+    rememberConfiguredToken(req.config.get("aiven:apiToken"));
+  },
+
+  async check(_olds, news) {
+    const checker = new InputChecker(news as unknown as Record<string, unknown>)
+      .project("project")
+      .serviceName("primaryServiceName")
+      .serviceName("replicaServiceName")
+      .rule("replicaServiceName", (v) => (v === news.primaryServiceName ? `'${String(v)}' is the primary itself; name a replica of it` : undefined))
+      .positiveNumber("timeoutSeconds")
+      .positiveNumber("pollSeconds")
+      .apiUrl("apiUrl");
+    return { inputs: news, failures: checker.failures };
+  },
+
+  async diff(_id, olds, news) {
+    return diffByKeys<ReplicaPromotionInputs>(
+      olds,
+      news,
+      ["project", "primaryServiceName", "replicaServiceName"],
+      ["apiUrl", "timeoutSeconds", "pollSeconds"],
+      // A refresh that found the replica replicating again: the update promotes it again.
+      (olds as Partial<ReplicaPromotionOutputs>).promoted === false,
+    );
+  },
+
   async create(inputs) {
-    const outs: ReplicaPromotionOutputs = { ...inputs, integrationId: null, promotedAt: new Date().toISOString() };
+    const outs = await promote(inputs);
     return { id: `${inputs.project}/${inputs.replicaServiceName}`, outs };
+  },
+
+  async update(_id, olds, news) {
+    return { outs: await promote(news, olds as Partial<ReplicaPromotionOutputs>) };
+  },
+
+  async read(id, props) {
+    const state = props as ReplicaPromotionOutputs;
+    const client = clientFor(state);
+    let service: AivenService;
+    try {
+      service = await client.getService(state.project, state.replicaServiceName);
+    } catch (e) {
+      if (isAivenApiError(e, 404)) return { id: "" };
+      throw e;
+    }
+    const promoted = !linkedTo(service, state.project, state.primaryServiceName, state.replicaServiceName);
+    return { id, props: { ...withoutToken(state), promoted } };
+  },
+
+  async delete(_id, props) {
+    logProgress(`promotion cannot be undone; '${props.replicaServiceName}' stays a standalone primary`);
   },
 };
 
@@ -35,12 +179,13 @@ export class ReplicaPromotion extends pulumi.dynamic.Resource {
   declare public readonly replicaServiceName: pulumi.Output<string>;
   declare public readonly integrationId: pulumi.Output<string | null>;
   declare public readonly promotedAt: pulumi.Output<string>;
+  declare public readonly promoted: pulumi.Output<boolean>;
 
   constructor(name: string, args: ReplicaPromotionArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       replicaPromotionProvider,
       name,
-      { integrationId: undefined, promotedAt: undefined, ...args },
+      { integrationId: undefined, promotedAt: undefined, promoted: undefined, ...args },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["apiToken"] }),
       "aiven-read-replicas",
       "ReplicaPromotion",

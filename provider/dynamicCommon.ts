@@ -1,0 +1,106 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { AivenClient, AivenClientOptions, resolveApiUrl } from "./aivenClient";
+import { resolveToken } from "./credentials";
+
+// What the engine sends for a value not known yet (preview): such values are checked later.
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Inputs both providers share. */
+export interface CommonInputs {
+  project: string;
+  apiUrl?: string;
+  apiToken?: string;
+  timeoutSeconds?: number;
+  pollSeconds?: number;
+}
+
+type Tuning = Omit<AivenClientOptions, "token" | "apiUrl">;
+// Kept on the global object, like the token, so that it is never serialized with a provider.
+const TUNING = "pulumi-aiven-read-replicas/client-tuning";
+
+/** Retry and timeout settings for the providers' clients (tests use millisecond waits); `undefined` resets. */
+export function setProviderClientTuning(tuning: Tuning | undefined): void {
+  (globalThis as unknown as { [key: symbol]: Tuning | undefined })[Symbol.for(TUNING)] = tuning;
+}
+
+export function clientFor(inputs: { apiUrl?: string; apiToken?: string } | undefined): AivenClient {
+  if (inputs === undefined) throw new Error("no inputs to build an Aiven client from");
+  const tuning = (globalThis as unknown as { [key: symbol]: Tuning | undefined })[Symbol.for(TUNING)];
+  return new AivenClient({ ...tuning, token: resolveToken(inputs.apiToken), apiUrl: resolveApiUrl(inputs.apiUrl) });
+}
+
+/** Outputs never carry the token: it is a credential, not a property of the resource. */
+export function withoutToken<T extends object>(value: T): Omit<T, "apiToken"> {
+  const copy: Partial<T> & { apiToken?: unknown } = { ...value };
+  delete copy.apiToken;
+  return copy as Omit<T, "apiToken">;
+}
+
+/** `replaces` lists the keys that changed among `replaceKeys`; `changes` covers those and `updateKeys`. */
+export function diffByKeys<T extends object>(
+  olds: Partial<T>,
+  news: Partial<T>,
+  replaceKeys: Array<keyof T>,
+  updateKeys: Array<keyof T>,
+  forceChange = false,
+): pulumi.dynamic.DiffResult {
+  const differs = (k: keyof T) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null);
+  const replaces = replaceKeys.filter(differs).map(String);
+  const changes = forceChange || replaces.length > 0 || updateKeys.some(differs);
+  return { changes, replaces, deleteBeforeReplace: false };
+}
+
+/** Collects check failures with the wording of the component's preflight validation. */
+export class InputChecker {
+  readonly failures: pulumi.dynamic.CheckFailure[] = [];
+
+  constructor(private readonly inputs: Record<string, unknown>) {}
+
+  project(key: string): this {
+    return this.rule(key, (v) =>
+      typeof v === "string" && /^[a-zA-Z0-9_-]{1,63}$/.test(v)
+        ? undefined
+        : `${describe(v)} is not a valid project name; use 1-63 of letters, digits, '_' and '-'`,
+    );
+  }
+
+  serviceName(key: string): this {
+    return this.rule(key, (v) =>
+      typeof v === "string" && /^[a-z][a-z0-9-]{0,62}$/.test(v)
+        ? undefined
+        : `${describe(v)} is not a valid service name; start with a lowercase letter, then up to 62 of a-z, 0-9 and '-'`,
+    );
+  }
+
+  positiveNumber(key: string, optional = true): this {
+    return this.rule(key, (v) =>
+      (optional && v === undefined) || (typeof v === "number" && Number.isFinite(v) && v > 0)
+        ? undefined
+        : `${describe(v)} must be a positive number`,
+    );
+  }
+
+  oneOf(key: string, allowed: readonly string[]): this {
+    return this.rule(key, (v) =>
+      typeof v === "string" && allowed.includes(v) ? undefined : `${describe(v)} must be one of ${allowed.join(", ")}`,
+    );
+  }
+
+  apiUrl(key: string): this {
+    return this.rule(key, (v) => (v === undefined || (typeof v === "string" && /^https?:\/\/[^\s/]+/.test(v)) ? undefined : `${describe(v)} is not an http(s) URL`));
+  }
+
+  rule(key: string, problem: (value: unknown) => string | undefined): this {
+    const value = this.inputs[key];
+    if (value === UNKNOWN) return this;
+    const reason = problem(value);
+    if (reason !== undefined) this.failures.push({ property: key, reason });
+    return this;
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return `'${value}'`;
+  if (value === undefined) return "nothing";
+  return JSON.stringify(value) ?? String(value);
+}

@@ -1,0 +1,83 @@
+// Progress logging that works both in a Pulumi program and in the dynamic provider host,
+// and a bounded poll loop.
+
+export type ProgressLogger = (message: string) => void;
+
+// Like the token, a test's logger hangs off the global object so that it is never
+// serialized with a provider.
+const LOGGER = "pulumi-aiven-read-replicas/progress-logger";
+type LoggerStore = { [key: symbol]: ProgressLogger | undefined };
+
+/** Replace the progress logger (tests); `undefined` restores the default. */
+export function setProgressLogger(logger: ProgressLogger | undefined): void {
+  (globalThis as unknown as LoggerStore)[Symbol.for(LOGGER)] = logger;
+}
+
+/** Ephemeral `pulumi.log.info`; stderr where the Pulumi log is unusable. Never throws. */
+export function logProgress(message: string): void {
+  const custom = (globalThis as unknown as LoggerStore)[Symbol.for(LOGGER)];
+  if (custom) {
+    custom(message);
+    return;
+  }
+  try {
+    // Loaded by name at run time: capturing the module would serialize it into the provider.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const log = require("@pulumi/pulumi/log") as typeof import("@pulumi/pulumi/log");
+    void log.info(message, undefined, undefined, true).catch(() => console.error(message));
+  } catch {
+    console.error(message);
+  }
+}
+
+export class WaitTimeoutError extends Error {
+  constructor(message: string, readonly lastState: string) {
+    super(message);
+    this.name = "WaitTimeoutError";
+  }
+}
+
+export interface WaitOptions<T> {
+  /** What we wait for, completing "waiting for ...": `valkey "p1" to be RUNNING`. */
+  what: string;
+  deadline: number;
+  timeoutSeconds: number;
+  pollMs: number;
+  poll: () => Promise<T>;
+  done: (value: T) => boolean;
+  /** The state as seen, for progress lines and the timeout message: `REBUILDING, backups: 0`. */
+  describe: (value: T) => string;
+  log?: ProgressLogger;
+}
+
+/** Polls until `done`, the first poll at once; fails at the deadline with the last state seen. */
+export async function waitFor<T>(options: WaitOptions<T>): Promise<T> {
+  const log = options.log ?? logProgress;
+  for (;;) {
+    const value = await options.poll();
+    if (options.done(value)) return value;
+    const state = options.describe(value);
+    const remaining = options.deadline - Date.now();
+    if (remaining <= 0) {
+      throw new WaitTimeoutError(
+        `timed out after ${options.timeoutSeconds}s waiting for ${options.what} (last state: ${state})`,
+        state,
+      );
+    }
+    log(`waiting for ${options.what} (now: ${state})`);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(options.pollMs, remaining)));
+  }
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 1800;
+export const DEFAULT_POLL_SECONDS = 10;
+
+export function waitSettings(inputs: { timeoutSeconds?: number; pollSeconds?: number }): {
+  timeoutSeconds: number;
+  pollMs: number;
+  deadline: number;
+} {
+  const timeoutSeconds = inputs.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  const pollMs = Math.max(1, Math.round((inputs.pollSeconds ?? DEFAULT_POLL_SECONDS) * 1000));
+  return { timeoutSeconds, pollMs, deadline: Date.now() + timeoutSeconds * 1000 };
+}
