@@ -24,6 +24,7 @@ export class FakeAiven {
   rebuildPolls = 1;
   private readonly scripts = new Map<string, Scripted[]>();
   private readonly rebuilding = new Map<string, number>();
+  private readonly timelines = new Map<string, Array<Partial<AivenService>>>();
   private readonly hung = new Set<http.ServerResponse>();
   private server?: http.Server;
   url = "";
@@ -46,6 +47,7 @@ export class FakeAiven {
     this.services.clear();
     this.scripts.clear();
     this.rebuilding.clear();
+    this.timelines.clear();
     this.rebuildPolls = 1;
   }
 
@@ -53,6 +55,11 @@ export class FakeAiven {
   script(method: string, path: string, ...responses: Scripted[]): void {
     const key = `${method} ${path}`;
     this.scripts.set(key, [...(this.scripts.get(key) ?? []), ...responses]);
+  }
+
+  /** Each GET of the service first applies the next of these patches. */
+  timeline(name: string, ...patches: Array<Partial<AivenService>>): void {
+    this.timelines.set(name, patches);
   }
 
   callsTo(method: string, path?: string): RecordedCall[] {
@@ -164,6 +171,8 @@ export class FakeAiven {
   }
 
   private observe(service: AivenService): AivenService {
+    const patch = this.timelines.get(service.service_name)?.shift();
+    if (patch) Object.assign(service, patch);
     const left = this.rebuilding.get(service.service_name);
     if (left !== undefined && left > 0) {
       this.rebuilding.set(service.service_name, left - 1);
