@@ -52,15 +52,18 @@ export function diffByKeys<T extends object>(
 
 /** Collects check failures with the wording of the component's preflight validation. */
 export class InputChecker {
-  readonly failures: pulumi.dynamic.CheckFailure[] = [];
+  readonly failures: pulumi.dynamic.CheckFailure[];
 
-  constructor(private readonly inputs: Record<string, unknown>) {}
+  // No field initializers in serialized classes: serializeFunction keeps only the constructor body.
+  constructor(private readonly inputs: Record<string, unknown>) {
+    this.failures = [];
+  }
 
   project(key: string): this {
     return this.rule(key, (v) =>
       typeof v === "string" && /^[a-zA-Z0-9_-]{1,63}$/.test(v)
         ? undefined
-        : `${describe(v)} is not a valid project name; use 1-63 of letters, digits, '_' and '-'`,
+        : `${describeValue(v)} is not a valid project name; use 1-63 of letters, digits, '_' and '-'`,
     );
   }
 
@@ -68,7 +71,7 @@ export class InputChecker {
     return this.rule(key, (v) =>
       typeof v === "string" && /^[a-z][a-z0-9-]{0,62}$/.test(v)
         ? undefined
-        : `${describe(v)} is not a valid service name; start with a lowercase letter, then up to 62 of a-z, 0-9 and '-'`,
+        : `${describeValue(v)} is not a valid service name; start with a lowercase letter, then up to 62 of a-z, 0-9 and '-'`,
     );
   }
 
@@ -76,18 +79,18 @@ export class InputChecker {
     return this.rule(key, (v) =>
       (optional && v === undefined) || (typeof v === "number" && Number.isFinite(v) && v > 0)
         ? undefined
-        : `${describe(v)} must be a positive number`,
+        : `${describeValue(v)} must be a positive number`,
     );
   }
 
   oneOf(key: string, allowed: readonly string[]): this {
     return this.rule(key, (v) =>
-      typeof v === "string" && allowed.includes(v) ? undefined : `${describe(v)} must be one of ${allowed.join(", ")}`,
+      typeof v === "string" && allowed.includes(v) ? undefined : `${describeValue(v)} must be one of ${allowed.join(", ")}`,
     );
   }
 
   apiUrl(key: string): this {
-    return this.rule(key, (v) => (v === undefined || (typeof v === "string" && /^https?:\/\/[^\s/]+/.test(v)) ? undefined : `${describe(v)} is not an http(s) URL`));
+    return this.rule(key, (v) => (v === undefined || (typeof v === "string" && /^https?:\/\/[^\s/]+/.test(v)) ? undefined : `${describeValue(v)} is not an http(s) URL`));
   }
 
   rule(key: string, problem: (value: unknown) => string | undefined): this {
@@ -99,7 +102,7 @@ export class InputChecker {
   }
 }
 
-function describe(value: unknown): string {
+function describeValue(value: unknown): string {
   if (typeof value === "string") return `'${value}'`;
   if (value === undefined) return "nothing";
   return JSON.stringify(value) ?? String(value);
