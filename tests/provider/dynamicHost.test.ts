@@ -53,6 +53,12 @@ const promoInputs = (): Props => ({
   __provider: serialized.promotion,
 });
 
+/** The host's stdout may arrive after the gRPC answer. */
+async function outputContaining(text: string): Promise<void> {
+  for (let i = 0; i < 100 && !hostOutput.includes(text); i++) await new Promise((r) => setTimeout(r, 20));
+  expect(hostOutput).toContain(text);
+}
+
 async function create(urn: string, props: Props): Promise<{ id: string; props: Props }> {
   const req = new provproto.CreateRequest().setUrn(urn).setProperties(struct(props));
   const res = await unary<provproto.CreateResponse>("create", req);
@@ -152,7 +158,7 @@ test("ReplicaPromotion: Check, Diff, Create, Read, Delete through the host", asy
   fake.calls.length = 0;
   await unary<unknown>("delete", new provproto.DeleteRequest().setId(created.id).setUrn(PROMO_URN).setProperties(struct(created.props)));
   expect(fake.calls).toEqual([]);
-  expect(hostOutput).toContain("promotion cannot be undone; 'replica-1' stays a standalone primary");
+  await outputContaining("promotion cannot be undone; 'replica-1' stays a standalone primary");
   expect(hostOutput).toContain("promoting 'replica-1': deleting its read_replica integration rr-1 from 'primary-1'");
 });
 
