@@ -1,0 +1,157 @@
+import * as aiven from "@pulumi/aiven";
+import * as pulumi from "@pulumi/pulumi";
+import type { ReadReplicaSetArgs } from "./readReplicaSetArgs";
+
+/** One broken rule: `path` is the argument path, e.g. `replicas[2].plan`. */
+export interface PreflightIssue {
+  path: string;
+  message: string;
+}
+
+/** Thrown by the ReadReplicaSet constructor before anything is registered; lists every issue. */
+export class PreflightError extends Error {
+  readonly issues: PreflightIssue[];
+
+  constructor(issues: PreflightIssue[]) {
+    const lines = issues.map((issue) => `${issue.path}: ${issue.message}`);
+    super(`ReadReplicaSet preflight failed with ${issues.length} issue(s):\n${lines.join("\n")}`);
+    this.name = "PreflightError";
+    this.issues = issues;
+  }
+}
+
+/** Aiven's limit of live read replicas per primary. */
+export const MAX_READ_REPLICAS = 5;
+export const DEFAULT_REPLICA_PLAN = "startup-4";
+export const SERVICE_TYPES = ["valkey", "caching", "redis"] as const;
+
+const PROJECT_PATTERN = /^[a-zA-Z0-9_-]{1,63}$/;
+const SERVICE_NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
+const CLOUD_PATTERN = /^[a-z]+-[a-z0-9-]+$/;
+
+/** Rules for values that may arrive as Outputs: each returns a message, or undefined when valid. */
+export function projectProblem(project: unknown): string | undefined {
+  if (typeof project !== "string" || !PROJECT_PATTERN.test(project)) {
+    return `${describe(project)} is not a valid project name; use 1-63 of letters, digits, '_' and '-'`;
+  }
+  return undefined;
+}
+
+export function cloudProblem(cloud: unknown): string | undefined {
+  if (typeof cloud !== "string" || !CLOUD_PATTERN.test(cloud)) {
+    return `${describe(cloud)} is not a cloud name; use the provider-region form, e.g. 'google-europe-west1'`;
+  }
+  return undefined;
+}
+
+function serviceNameProblem(name: unknown): string | undefined {
+  if (typeof name !== "string" || !SERVICE_NAME_PATTERN.test(name)) {
+    return `${describe(name)} is not a valid service name; start with a lowercase letter, then up to 62 of a-z, 0-9 and '-'`;
+  }
+  return undefined;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return `'${value}'`;
+  if (value === undefined) return "nothing";
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** A plain value is checked now; an Output is checked by the caller when it resolves. */
+function isPlain(value: unknown): boolean {
+  return !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+}
+
+/**
+ * Checks a ReadReplicaSet's arguments against every preflight rule and returns all issues.
+ * Pure: no Pulumi runtime, no network, so CI pipelines and policy packs can call it.
+ */
+export function validateReadReplicaSet(args: ReadReplicaSetArgs): PreflightIssue[] {
+  const issues: PreflightIssue[] = [];
+  const add = (path: string, message: string | undefined) => {
+    if (message !== undefined) issues.push({ path, message });
+  };
+
+  if (isPlain(args.project)) add("project", projectProblem(args.project));
+
+  const serviceType = args.serviceType ?? "valkey";
+  if (!(SERVICE_TYPES as readonly string[]).includes(serviceType)) {
+    add(
+      "serviceType",
+      `'${serviceType}' is not supported; use one of ${SERVICE_TYPES.join(", ")}. ` +
+        "Read replicas work only within one service type, and Dragonfly is not supported",
+    );
+  } else if (serviceType !== "valkey" && typeof (aiven as { Redis?: unknown }).Redis !== "function") {
+    add(
+      "serviceType",
+      `'${serviceType}' needs aiven.Redis, which the installed @pulumi/aiven no longer has ` +
+        "(Aiven for Caching reached end of life on 2025-03-31); use 'valkey'",
+    );
+  }
+
+  const replicaPlans = args.replicaPlans ?? [DEFAULT_REPLICA_PLAN];
+  replicaPlans.forEach((plan, i) => {
+    if (!/^startup-/.test(plan)) {
+      add(`replicaPlans[${i}]`, `'${plan}' is not a startup plan; Aiven creates read replicas only on startup plans`);
+    }
+  });
+
+  const seenNames = new Set<string>();
+  const checkName = (path: string, name: unknown) => {
+    add(path, serviceNameProblem(name));
+    if (typeof name !== "string") return;
+    if (seenNames.has(name)) add(path, `'${name}' is already used by another service of this set; names must be unique`);
+    seenNames.add(name);
+  };
+
+  const primary = args.primary;
+  if (primary === undefined || primary === null || typeof primary !== "object") {
+    add("primary", "is required: give at least { name, plan }");
+  } else {
+    checkName("primary.name", primary.name);
+    if (primary.existing) {
+      if (primary.plan !== undefined) {
+        add("primary.plan", "cannot be set with existing: true; an adopted primary keeps its own plan");
+      }
+    } else if (primary.plan === undefined || primary.plan === "") {
+      add("primary.plan", "is required unless existing: true, e.g. 'business-4'");
+    } else if (/^free-/.test(primary.plan)) {
+      add("primary.plan", `'${primary.plan}' has no backups, so it cannot have read replicas; use a paid plan such as 'business-4'`);
+    }
+    if (primary.cloud !== undefined && isPlain(primary.cloud)) add("primary.cloud", cloudProblem(primary.cloud));
+  }
+
+  const replicas = args.replicas;
+  if (!Array.isArray(replicas)) {
+    add("replicas", "must be a list of replicas (it may be empty)");
+  } else {
+    replicas.forEach((replica, i) => {
+      const path = `replicas[${i}]`;
+      if (replica === undefined || replica === null || typeof replica !== "object") {
+        add(path, "must be an object with at least a name");
+        return;
+      }
+      checkName(`${path}.name`, replica.name);
+      const plan = replica.plan ?? DEFAULT_REPLICA_PLAN;
+      if (!replicaPlans.includes(plan)) {
+        add(`${path}.plan`, `'${plan}' is not a read replica plan; allowed: ${replicaPlans.join(", ")}`);
+      }
+      if (replica.cloud !== undefined && isPlain(replica.cloud)) add(`${path}.cloud`, cloudProblem(replica.cloud));
+    });
+    const live = replicas.filter((replica) => replica && !replica.promote).length;
+    if (live > MAX_READ_REPLICAS) {
+      add("replicas", `${live} replicas that are not promoted; Aiven allows at most ${MAX_READ_REPLICAS} read replicas per primary`);
+    }
+  }
+
+  if (args.failoverTo !== undefined) {
+    const target = Array.isArray(replicas) ? replicas.find((replica) => replica?.name === args.failoverTo) : undefined;
+    if (target === undefined) {
+      add("failoverTo", `'${args.failoverTo}' is not a replica of this set; name a replica that has promote: true`);
+    } else if (!target.promote) {
+      add("failoverTo", `'${args.failoverTo}' is not promoted; set promote: true on it to fail over to it`);
+    }
+  }
+
+  return issues;
+}

@@ -1,0 +1,186 @@
+import * as aiven from "@pulumi/aiven";
+import * as pulumi from "@pulumi/pulumi";
+import { PrimaryReadiness } from "../provider/primaryReadiness";
+import { ReplicaPromotion } from "../provider/replicaPromotion";
+import { cloudProblem, PreflightError, PreflightIssue, projectProblem, validateReadReplicaSet, DEFAULT_REPLICA_PLAN } from "./preflight";
+import type { AivenCachingService, ReadReplicaSetArgs, ReplicaHandle, ReplicaSpec } from "./readReplicaSetArgs";
+
+export const READ_REPLICA_SET_TYPE = "aiven-read-replicas:index:ReadReplicaSet";
+
+const CACHING_END_OF_LIFE_WARNING =
+  "Aiven for Caching (service type redis) reached end of life on 2025-03-31 and its services were upgraded " +
+  "to Aiven for Valkey; declare new sets with serviceType 'valkey'.";
+
+/**
+ * A primary Aiven for Valkey (or Caching) service and up to five read replicas, with optional
+ * promotion of replicas to standalone primaries and a write endpoint that follows the failover.
+ */
+export class ReadReplicaSet extends pulumi.ComponentResource {
+  public readonly primary?: AivenCachingService;
+  public readonly primaryServiceName: pulumi.Output<string>;
+  /** Secret. */
+  public readonly primaryUri: pulumi.Output<string>;
+  public readonly replicas: ReplicaHandle[];
+  public readonly replicaServiceNames: pulumi.Output<string[]>;
+  /** Secret: the URI applications write to. */
+  public readonly writeEndpoint: pulumi.Output<string>;
+
+  constructor(name: string, args: ReadReplicaSetArgs, opts?: pulumi.ComponentResourceOptions) {
+    const issues = [...validateReadReplicaSet(args), ...tokenIssues(args)];
+    if (issues.length > 0) throw new PreflightError(issues);
+
+    super(READ_REPLICA_SET_TYPE, name, {}, opts);
+
+    const serviceType = args.serviceType ?? "valkey";
+    const aivenServiceType = serviceType === "valkey" ? "valkey" : "redis";
+    if (aivenServiceType === "redis") pulumi.log.warn(CACHING_END_OF_LIFE_WARNING, this);
+
+    const project = checked(args.project, "project", projectProblem);
+    const access = {
+      apiUrl: args.apiUrl,
+      apiToken: args.apiToken === undefined ? undefined : pulumi.secret(args.apiToken),
+      timeoutSeconds: args.timeoutSeconds,
+      pollSeconds: args.pollSeconds,
+    };
+    const newService = (logicalName: string, serviceArgs: aiven.ValkeyArgs, childOpts: pulumi.CustomResourceOptions) =>
+      aivenServiceType === "valkey"
+        ? new aiven.Valkey(logicalName, serviceArgs, childOpts)
+        : new aiven.Redis(logicalName, serviceArgs, childOpts);
+
+    const primarySpec = args.primary;
+    // Unset when Aiven picks the primary's cloud; the replicas then take that cloud too.
+    let primaryCloud: pulumi.Input<string>;
+    if (primarySpec.existing) {
+      const lookupArgs = { project, serviceName: primarySpec.name };
+      const found =
+        aivenServiceType === "valkey"
+          ? aiven.getValkeyOutput(lookupArgs, { parent: this })
+          : aiven.getRedisOutput(lookupArgs, { parent: this });
+      this.primaryServiceName = found.serviceName;
+      this.primaryUri = pulumi.secret(found.serviceUri);
+      primaryCloud = found.cloudName as pulumi.Output<string>;
+    } else {
+      const declaredCloud = checkedOptional(primarySpec.cloud, "primary.cloud");
+      this.primary = newService(
+        `${name}-primary`,
+        {
+          project,
+          serviceName: primarySpec.name,
+          plan: primarySpec.plan!, // preflight requires it when not existing
+          cloudName: declaredCloud,
+          terminationProtection: primarySpec.terminationProtection,
+        },
+        { parent: this },
+      );
+      this.primaryServiceName = this.primary.serviceName;
+      this.primaryUri = pulumi.secret(this.primary.serviceUri);
+      primaryCloud = declaredCloud ?? (this.primary.cloudName as pulumi.Output<string>);
+    }
+
+    const readiness = new PrimaryReadiness(
+      `${name}-readiness`,
+      {
+        project,
+        serviceName: this.primaryServiceName,
+        serviceType: aivenServiceType,
+        replicasToAdd: args.replicas.filter((replica) => !replica.promote).length,
+        managedReplicas: args.replicas.map((replica) => replica.name),
+        requireBackup: args.waitForBackup ?? true,
+        ...access,
+      },
+      { parent: this, dependsOn: this.primary ? [this.primary] : [] },
+    );
+
+    this.replicas = args.replicas.map((spec, i) => {
+      const service = newService(
+        `${name}-replica-${spec.name}`,
+        {
+          project,
+          serviceName: spec.name,
+          plan: spec.plan ?? DEFAULT_REPLICA_PLAN,
+          cloudName: checkedOptional(spec.cloud, `replicas[${i}].cloud`) ?? primaryCloud,
+          terminationProtection: spec.terminationProtection,
+          serviceIntegrations: [{ integrationType: "read_replica", sourceServiceName: this.primaryServiceName }],
+        },
+        // Aiven refuses any change to service_integrations after creation, and promotion removes it.
+        { parent: this, dependsOn: [readiness], ignoreChanges: ["serviceIntegrations"] },
+      );
+      return this.replicaHandle(name, spec, service, project, access);
+    });
+
+    this.replicaServiceNames = pulumi.all(this.replicas.map((replica) => replica.service.serviceName));
+    this.writeEndpoint = pulumi.secret(this.failoverUri(args.failoverTo) ?? this.primaryUri);
+
+    this.registerOutputs({
+      primaryServiceName: this.primaryServiceName,
+      primaryUri: this.primaryUri,
+      replicaServiceNames: this.replicaServiceNames,
+      writeEndpoint: this.writeEndpoint,
+    });
+  }
+
+  private replicaHandle(
+    setName: string,
+    spec: ReplicaSpec,
+    service: AivenCachingService,
+    project: pulumi.Input<string>,
+    access: object,
+  ): ReplicaHandle {
+    const promotion = spec.promote
+      ? new ReplicaPromotion(
+          `${setName}-promotion-${spec.name}`,
+          { project, primaryServiceName: this.primaryServiceName, replicaServiceName: service.serviceName, ...access },
+          { parent: this, dependsOn: [service] },
+        )
+      : undefined;
+    return {
+      name: spec.name,
+      service,
+      promoted: promotion !== undefined,
+      promotion,
+      uri: pulumi.secret(service.serviceUri),
+      host: service.serviceHost,
+      port: service.servicePort,
+    };
+  }
+
+  /** The failover replica's URI, known only once its promotion has completed. */
+  private failoverUri(failoverTo: string | undefined): pulumi.Output<string> | undefined {
+    const target = this.replicas.find((replica) => replica.name === failoverTo);
+    if (target?.promotion === undefined) return undefined;
+    return pulumi.all([target.promotion.promotedAt, target.uri]).apply(([, uri]) => uri);
+  }
+}
+
+/** The token rule runs only in the constructor: the pure validator cannot see config or env. */
+function tokenIssues(args: ReadReplicaSetArgs): PreflightIssue[] {
+  if (pulumi.runtime.isDryRun()) return [];
+  if (args.apiToken !== undefined) return [];
+  if (pulumi.runtime.getConfig("aiven:apiToken") !== undefined) return [];
+  if (process.env.AIVEN_TOKEN) return [];
+  return [
+    {
+      path: "apiToken",
+      message:
+        "no Aiven API token found; pass the apiToken argument, set the secret config aiven:apiToken " +
+        "(pulumi config set --secret aiven:apiToken ...), or set the AIVEN_TOKEN environment variable",
+    },
+  ];
+}
+
+/**
+ * eks's validatedInput: a plain value was checked by preflight, an Output is checked when it
+ * resolves, and only the checked value flows on to the child that uses it. Exported for testing.
+ */
+export function checked<T>(value: pulumi.Input<T>, path: string, problem: (value: T) => string | undefined): pulumi.Input<T> {
+  if (!pulumi.Output.isInstance(value) && !(value instanceof Promise)) return value;
+  return pulumi.output(value).apply((resolved) => {
+    const message = problem(resolved as T);
+    if (message !== undefined) throw new PreflightError([{ path, message }]);
+    return resolved;
+  }) as pulumi.Input<T>;
+}
+
+function checkedOptional(cloud: pulumi.Input<string> | undefined, path: string): pulumi.Input<string> | undefined {
+  return cloud === undefined ? undefined : checked(cloud, path, cloudProblem);
+}

@@ -1,0 +1,146 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PreflightError, ReadReplicaSetArgs, validateReadReplicaSet } from "../../index";
+
+const base = (): ReadReplicaSetArgs => ({
+  project: "acme-prod",
+  primary: { name: "primary", plan: "business-4", cloud: "google-europe-west1" },
+  replicas: [{ name: "replica-a" }],
+});
+
+type Case = [string, (args: ReadReplicaSetArgs) => void, { path: string; message: string }[]];
+
+const replicas = (count: number, promote = false) =>
+  Array.from({ length: count }, (_, i) => ({ name: `replica-${i}`, promote }));
+
+const passing: [string, (args: ReadReplicaSetArgs) => void][] = [
+  ["project with underscore and 63 characters", (a) => void (a.project = "a_" + "b".repeat(61))],
+  ["project given as an Output (checked later)", (a) => void (a.project = pulumi.output("whatever it is"))],
+  ["serviceType valkey", (a) => void (a.serviceType = "valkey")],
+  ["serviceType caching", (a) => void (a.serviceType = "caching")],
+  ["serviceType redis", (a) => void (a.serviceType = "redis")],
+  ["63-character names with digits and dashes", (a) => void (a.primary.name = "p" + "-1".repeat(31))],
+  ["five live replicas", (a) => void (a.replicas = replicas(5))],
+  ["five live replicas and two promoted", (a) => void (a.replicas = [...replicas(5), { name: "x1", promote: true }, { name: "x2", promote: true }])],
+  ["no replicas", (a) => void (a.replicas = [])],
+  ["a plan from replicaPlans", (a) => { a.replicaPlans = ["startup-4", "startup-8"]; a.replicas[0].plan = "startup-8"; }],
+  ["existing primary without plan", (a) => void (a.primary = { name: "primary", existing: true })],
+  ["clouds in provider-region form", (a) => { a.primary.cloud = "aws-us-east-1"; a.replicas[0].cloud = "do-nyc"; }],
+  ["cloud given as an Output (checked later)", (a) => void (a.replicas[0].cloud = pulumi.output("Bad Cloud"))],
+  ["failoverTo a promoted replica", (a) => { a.replicas[0].promote = true; a.failoverTo = "replica-a"; }],
+];
+
+const failing: Case[] = [
+  ["project with a space", (a) => void (a.project = "acme prod"), [
+    { path: "project", message: "'acme prod' is not a valid project name; use 1-63 of letters, digits, '_' and '-'" },
+  ]],
+  ["project of 64 characters", (a) => void (a.project = "p".repeat(64)), [
+    { path: "project", message: `'${"p".repeat(64)}' is not a valid project name; use 1-63 of letters, digits, '_' and '-'` },
+  ]],
+  ["empty project", (a) => void (a.project = ""), [
+    { path: "project", message: "'' is not a valid project name; use 1-63 of letters, digits, '_' and '-'" },
+  ]],
+  ["serviceType dragonfly", (a) => void ((a as { serviceType: string }).serviceType = "dragonfly"), [
+    { path: "serviceType", message: "'dragonfly' is not supported; use one of valkey, caching, redis. Read replicas work only within one service type, and Dragonfly is not supported" },
+  ]],
+  ["serviceType pg", (a) => void ((a as { serviceType: string }).serviceType = "pg"), [
+    { path: "serviceType", message: "'pg' is not supported; use one of valkey, caching, redis. Read replicas work only within one service type, and Dragonfly is not supported" },
+  ]],
+  ["primary name with an uppercase letter", (a) => void (a.primary.name = "Primary"), [
+    { path: "primary.name", message: "'Primary' is not a valid service name; start with a lowercase letter, then up to 62 of a-z, 0-9 and '-'" },
+  ]],
+  ["replica name starting with a digit", (a) => void (a.replicas[0].name = "1replica"), [
+    { path: "replicas[0].name", message: "'1replica' is not a valid service name; start with a lowercase letter, then up to 62 of a-z, 0-9 and '-'" },
+  ]],
+  ["replica name of 64 characters", (a) => void (a.replicas[0].name = "r".repeat(64)), [
+    { path: "replicas[0].name", message: `'${"r".repeat(64)}' is not a valid service name; start with a lowercase letter, then up to 62 of a-z, 0-9 and '-'` },
+  ]],
+  ["replica named like the primary", (a) => void (a.replicas[0].name = "primary"), [
+    { path: "replicas[0].name", message: "'primary' is already used by another service of this set; names must be unique" },
+  ]],
+  ["two replicas with one name: the issue is on the later one", (a) => void (a.replicas = [{ name: "twin" }, { name: "other" }, { name: "twin" }]), [
+    { path: "replicas[2].name", message: "'twin' is already used by another service of this set; names must be unique" },
+  ]],
+  ["six live replicas", (a) => void (a.replicas = replicas(6)), [
+    { path: "replicas", message: "6 replicas that are not promoted; Aiven allows at most 5 read replicas per primary" },
+  ]],
+  ["replicas not a list", (a) => void ((a as { replicas: unknown }).replicas = undefined), [
+    { path: "replicas", message: "must be a list of replicas (it may be empty)" },
+  ]],
+  ["replica plan business-4", (a) => void (a.replicas[0].plan = "business-4"), [
+    { path: "replicas[0].plan", message: "'business-4' is not a read replica plan; allowed: startup-4" },
+  ]],
+  ["replica plan outside custom replicaPlans", (a) => { a.replicaPlans = ["startup-8"]; a.replicas[0].plan = "startup-4"; }, [
+    { path: "replicas[0].plan", message: "'startup-4' is not a read replica plan; allowed: startup-8" },
+  ]],
+  ["replicaPlans with a business plan", (a) => { a.replicaPlans = ["startup-4", "business-4"]; }, [
+    { path: "replicaPlans[1]", message: "'business-4' is not a startup plan; Aiven creates read replicas only on startup plans" },
+  ]],
+  ["primary without plan", (a) => void delete a.primary.plan, [
+    { path: "primary.plan", message: "is required unless existing: true, e.g. 'business-4'" },
+  ]],
+  ["primary on a free plan", (a) => void (a.primary.plan = "free-1"), [
+    { path: "primary.plan", message: "'free-1' has no backups, so it cannot have read replicas; use a paid plan such as 'business-4'" },
+  ]],
+  ["plan together with existing", (a) => void (a.primary.existing = true), [
+    { path: "primary.plan", message: "cannot be set with existing: true; an adopted primary keeps its own plan" },
+  ]],
+  ["primary missing", (a) => void ((a as { primary: unknown }).primary = undefined), [
+    { path: "primary", message: "is required: give at least { name, plan }" },
+  ]],
+  ["primary cloud without region", (a) => void (a.primary.cloud = "google"), [
+    { path: "primary.cloud", message: "'google' is not a cloud name; use the provider-region form, e.g. 'google-europe-west1'" },
+  ]],
+  ["replica cloud with uppercase", (a) => void (a.replicas[0].cloud = "AWS-us-east-1"), [
+    { path: "replicas[0].cloud", message: "'AWS-us-east-1' is not a cloud name; use the provider-region form, e.g. 'google-europe-west1'" },
+  ]],
+  ["failoverTo an unknown name", (a) => void (a.failoverTo = "nowhere"), [
+    { path: "failoverTo", message: "'nowhere' is not a replica of this set; name a replica that has promote: true" },
+  ]],
+  ["failoverTo a replica that is not promoted", (a) => void (a.failoverTo = "replica-a"), [
+    { path: "failoverTo", message: "'replica-a' is not promoted; set promote: true on it to fail over to it" },
+  ]],
+];
+
+describe("validateReadReplicaSet", () => {
+  test.each(passing)("accepts %s", (_, change) => {
+    const args = base();
+    change(args);
+    expect(validateReadReplicaSet(args)).toEqual([]);
+  });
+
+  test.each(failing)("refuses %s", (_, change, expected) => {
+    const args = base();
+    change(args);
+    expect(validateReadReplicaSet(args)).toEqual(expected);
+  });
+
+  test("reports several violations together, in argument order", () => {
+    const issues = validateReadReplicaSet({
+      project: "bad project",
+      serviceType: "dragonfly" as "valkey",
+      primary: { name: "primary", plan: "free-1", cloud: "nowhere" },
+      replicas: [...replicas(6), { name: "replica-0", plan: "business-4" }],
+      failoverTo: "replica-1",
+    });
+    expect(issues.map((issue) => issue.path)).toEqual([
+      "project",
+      "serviceType",
+      "primary.plan",
+      "primary.cloud",
+      "replicas[6].name",
+      "replicas[6].plan",
+      "replicas",
+      "failoverTo",
+    ]);
+  });
+
+  test("PreflightError lists every issue as path: message, one a line", () => {
+    const error = new PreflightError([
+      { path: "project", message: "bad" },
+      { path: "replicas[1].plan", message: "worse" },
+    ]);
+    expect(error.message).toBe("ReadReplicaSet preflight failed with 2 issue(s):\nproject: bad\nreplicas[1].plan: worse");
+    expect(error.issues).toHaveLength(2);
+    expect(error).toBeInstanceOf(Error);
+  });
+});
