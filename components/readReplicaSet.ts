@@ -2,6 +2,7 @@ import * as aiven from "@pulumi/aiven";
 import * as pulumi from "@pulumi/pulumi";
 import { PrimaryReadiness } from "../provider/primaryReadiness";
 import { ReplicaPromotion } from "../provider/replicaPromotion";
+import { ReplicationCheck } from "../provider/replicationCheck";
 import { cloudProblem, PreflightError, PreflightIssue, projectProblem, validateReadReplicaSet, DEFAULT_REPLICA_PLAN } from "./preflight";
 import type { AivenCachingService, ReadReplicaSetArgs, ReplicaHandle, ReplicaSpec } from "./readReplicaSetArgs";
 
@@ -24,6 +25,8 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
   public readonly replicaServiceNames: pulumi.Output<string[]>;
   /** Secret: the URI applications write to. */
   public readonly writeEndpoint: pulumi.Output<string>;
+  /** Present with `verifyReplication: true`. */
+  public readonly replicationCheck?: ReplicationCheck;
 
   constructor(name: string, args: ReadReplicaSetArgs, opts?: pulumi.ComponentResourceOptions) {
     const issues = [...validateReadReplicaSet(args), ...tokenIssues(args)];
@@ -108,6 +111,8 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
       return this.replicaHandle(name, spec, service, project, access);
     });
 
+    if (args.verifyReplication) this.replicationCheck = this.verify(name, args);
+
     this.replicaServiceNames = pulumi.all(this.replicas.map((replica) => replica.service.serviceName));
     this.writeEndpoint = pulumi.secret(this.failoverUri(args.failoverTo) ?? this.primaryUri);
 
@@ -142,6 +147,24 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
       host: service.serviceHost,
       port: service.servicePort,
     };
+  }
+
+  /** Runs after every replica and promotion exists, so it checks only the replicas still replicating. */
+  private verify(setName: string, args: ReadReplicaSetArgs): ReplicationCheck {
+    const replicating = this.replicas.filter((replica) => !replica.promoted);
+    return new ReplicationCheck(
+      `${setName}-replication-check`,
+      {
+        primaryUri: this.primaryUri,
+        replicas: replicating.map((replica) => ({ name: replica.name, uri: replica.uri })),
+        timeoutSeconds: args.timeoutSeconds,
+        pollSeconds: args.pollSeconds,
+      },
+      {
+        parent: this,
+        dependsOn: this.replicas.flatMap((replica) => (replica.promotion ? [replica.service, replica.promotion] : [replica.service])),
+      },
+    );
   }
 
   /** The failover replica's URI, known only once its promotion has completed. */

@@ -4,3 +4,4 @@ export { MISSING_TOKEN_MESSAGE, resolveToken } from "./credentials";
 export { ProgressLogger, WaitTimeoutError, setProgressLogger } from "./waitFor";
 export * from "./replicaPromotion";
 export * from "./primaryReadiness";
+export * from "./replicationCheck";

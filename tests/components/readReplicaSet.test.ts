@@ -7,6 +7,7 @@ const VALKEY = "aiven:index/valkey:Valkey";
 const REDIS = "aiven:index/redis:Redis";
 const READINESS = "pulumi-nodejs:dynamic/aiven-read-replicas:PrimaryReadiness";
 const PROMOTION = "pulumi-nodejs:dynamic/aiven-read-replicas:ReplicaPromotion";
+const CHECK = "pulumi-nodejs:dynamic/aiven-read-replicas:ReplicationCheck";
 const COMPONENT = "aiven-read-replicas:index:ReadReplicaSet";
 
 let mocks: Awaited<ReturnType<typeof installRecordingMocks>>;
@@ -221,6 +222,37 @@ describe("ReadReplicaSet children", () => {
     expect(byName("adopt-readiness").dependencies).toEqual([]);
     expect(await valueOf(set.primaryUri)).toBe("rediss://default:pw@orders.example:1234");
     expect(await pulumi.isSecret(set.primaryUri)).toBe(true);
+  });
+
+  test("verifyReplication adds one check after every replica and promotion, for the replicas still replicating", async () => {
+    const set = new ReadReplicaSet("verified", { ...valkeyArgs(), verifyReplication: true, timeoutSeconds: 30, pollSeconds: 0.2 });
+    await mocks.settle();
+    const check = byName("verified-replication-check");
+    expect(check.type).toBe(CHECK);
+    expect(check.parentUrn).toBe(byName("verified").urn);
+    const secret = (value: unknown) => ({ [specialSigKey]: specialSecretSig, value });
+    expect(plainInputs(check)).toEqual({
+      primaryUri: secret("rediss://default:pw-sessions@sessions-acme-prod.aivencloud.com:12691"),
+      // The secret URIs make the whole list secret.
+      replicas: secret([{ name: "sessions-eu", uri: "rediss://default:pw-sessions-eu@sessions-eu-acme-prod.aivencloud.com:12691" }]),
+      timeoutSeconds: 30,
+      pollSeconds: 0.2,
+    });
+    const expectedDeps = [
+      "verified-primary",
+      "verified-replica-sessions-eu",
+      "verified-replica-sessions-us",
+      "verified-promotion-sessions-us",
+    ].map((name) => byName(name).urn);
+    expect([...check.dependencies].sort()).toEqual(expectedDeps.sort());
+    expect(set.replicationCheck).toBeDefined();
+  });
+
+  test("without verifyReplication there is no check", async () => {
+    const set = new ReadReplicaSet("unverified", valkeyArgs());
+    await mocks.settle();
+    expect(set.replicationCheck).toBeUndefined();
+    expect(mocks.registrations.filter((registration) => registration.type === CHECK)).toEqual([]);
   });
 
   test("the apiToken argument reaches the dynamic resources as a secret", async () => {
