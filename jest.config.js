@@ -6,4 +6,6 @@ module.exports = {
   testTimeout: 30000,
   // Two cores: engine-backed suites start redis-server processes, so keep workers modest.
   maxWorkers: 2,
+  // Examples import the package by its published name, as users do.
+  moduleNameMapper: { "^pulumi-aiven-read-replicas$": "<rootDir>/index.ts" },
 };
