@@ -149,7 +149,8 @@ export class Cloud {
     const moved = (input.plan !== undefined && input.plan !== service.plan) || (input.cloud !== undefined && input.cloud !== service.cloud_name);
     if (input.plan !== undefined) service.plan = input.plan;
     if (input.cloud !== undefined) service.cloud_name = input.cloud;
-    if (moved && service.powered && !service.transition) {
+    const settling = service.transition !== null && service.transition.until > now;
+    if (moved && service.powered && !settling) {
       service.transition = { state: "REBALANCING", until: now + this.timings.buildMs };
     }
     service.update_time = iso(now);
