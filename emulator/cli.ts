@@ -24,7 +24,8 @@ export function parseArgs(argv: string[]): EmulatorOptions & { quiet: boolean } 
     .option("--state-file <path>", "JSON file that keeps the state across restarts")
     .option("--quiet", "do not log requests to stderr", false)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    // Usage errors are thrown and printed once by the bin, not also by commander.
+    .configureOutput({ writeErr: () => undefined });
   program.parse(argv, { from: "user" });
   const o = program.opts<{
     port: number;
@@ -88,9 +89,8 @@ export async function main(
 
 if (require.main === module) {
   main().catch((err: Error) => {
-    // Commander has already printed help, version or a usage error.
-    if (err instanceof CommanderError) process.exit(err.exitCode);
-    process.stderr.write(`aiven-emulator: ${err.message}\n`);
-    process.exit(1);
+    if (err instanceof CommanderError && err.exitCode === 0) process.exit(0);
+    process.stderr.write(`aiven-emulator: ${err.message.replace(/^error: /, "")}\n`);
+    process.exit(err instanceof CommanderError ? err.exitCode : 1);
   });
 }
