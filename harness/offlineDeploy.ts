@@ -1,0 +1,173 @@
+// An offline stand-in for the Pulumi engine: runs a program under Pulumi's mock runtime and does
+// what the engine and the providers would do, against the Aiven API emulator (or any Aiven URL).
+import * as pulumi from "@pulumi/pulumi";
+import * as pulumiLog from "@pulumi/pulumi/log";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { AivenClient } from "../provider/aivenClient";
+import { applyService, PriorState, readService, SERVICE_INVOKES, SERVICE_RESOURCE_TYPES } from "./aivenServiceMock";
+import { DynamicRunner, PROVIDER_KEY, strip } from "./dynamicRunner";
+import { unwrapSecrets } from "./secrets";
+import { Action, DeployError, LogRecord, Program, ResourceRecord, RunOptions, RunResult } from "./types";
+
+const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic";
+const SYMBOLS: Record<Action, string> = { create: "+", update: "~", same: " ", replace: "+-", read: ">", delete: "-" };
+
+// Serialized providers of recorded dynamic resources, kept out of the records to keep them readable.
+const serializedProviders = new WeakMap<ResourceRecord, string>();
+
+/** Runs one deployment of `program`; call again with `previous` for the next `pulumi up`. */
+export async function runProgram(program: Program, options: RunOptions): Promise<RunResult> {
+  const started = Date.now();
+  const project = options.project ?? "offline";
+  const stack = options.stack ?? "dev";
+  const log = options.log ?? (() => undefined);
+  const config = namespaced({ ...options.config, "aiven:apiToken": options.token }, project);
+  const client = new AivenClient({ token: options.token, apiUrl: options.emulatorUrl });
+  const dynamic = new DynamicRunner(config, project);
+  const wait = { pollMs: options.servicePollMs ?? 100, timeoutMs: options.serviceTimeoutMs ?? 600_000, log };
+  const prior = new Map((options.previous?.resources ?? []).filter((r) => r.action !== "delete").map((r) => [key(r.type, r.name), r]));
+
+  const result: RunResult = { project, stack, resources: [], outputs: {}, logs: [], durationMs: 0 };
+  const errors: string[] = [];
+
+  const record = (entry: Omit<ResourceRecord, "durationMs">, since: number, serialized?: unknown): ResourceRecord => {
+    const done = { ...entry, durationMs: Date.now() - since };
+    result.resources.push(done);
+    if (typeof serialized === "string") serializedProviders.set(done, serialized);
+    if (entry.custom) log(`${SYMBOLS[entry.action].padEnd(2)} ${entry.action.padEnd(7)} ${shortType(entry.type)} ${entry.name}${timing(done)}`);
+    return done;
+  };
+
+  await pulumi.runtime.setMocks(
+    {
+      async newResource(args) {
+        const since = Date.now();
+        const inputs = unwrapSecrets(args.inputs as Record<string, unknown>);
+        const old = prior.get(key(args.type, args.name));
+        try {
+          if (args.type === STACK_REFERENCE) {
+            const outputs = stackReferenceOutputs(String(inputs.name ?? args.id ?? args.name), options.stackOutputs);
+            record({ type: args.type, name: args.name, id: args.name, custom: true, inputs, outputs: { name: inputs.name, outputs }, action: "read" }, since);
+            return { id: args.name, state: { name: inputs.name ?? args.name, outputs, secretOutputNames: [] } };
+          }
+          if (!args.custom) {
+            record({ type: args.type, name: args.name, custom: false, inputs: {}, outputs: {}, action: old ? "same" : "create" }, since);
+            return { id: undefined, state: {} };
+          }
+          const serviceType = SERVICE_RESOURCE_TYPES[args.type];
+          if (serviceType) {
+            const done = await applyService(client, serviceType, inputs, old, options.refresh ?? false, wait);
+            record({ type: args.type, name: args.name, id: done.id, custom: true, inputs, outputs: done.state, action: done.action }, since);
+            return { id: done.id, state: done.state };
+          }
+          if (args.type.startsWith(DYNAMIC_PREFIX)) {
+            const done = await dynamic.apply(args.name, inputs, old, options.refresh ?? false);
+            const entry = { type: args.type, name: args.name, id: done.id, custom: true, inputs: strip(inputs), outputs: done.outputs, action: done.action };
+            record(entry, since, inputs[PROVIDER_KEY]);
+            return { id: done.id, state: { ...done.outputs, [PROVIDER_KEY]: inputs[PROVIDER_KEY] } };
+          }
+          throw new Error(`the offline harness does not emulate resources of type ${args.type}`);
+        } catch (e) {
+          errors.push(`${args.type} ${args.name}: ${messageOf(e)}`);
+          throw e;
+        }
+      },
+      async call(args) {
+        const serviceType = SERVICE_INVOKES[args.token];
+        if (!serviceType) throw new Error(`the offline harness does not emulate ${args.token}`);
+        try {
+          return await readService(client, serviceType, unwrapSecrets(args.inputs as Record<string, unknown>));
+        } catch (e) {
+          errors.push(`${args.token}: ${messageOf(e)}`);
+          throw e;
+        }
+      },
+    },
+    project,
+    stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig(config, ["aiven:apiToken"]);
+
+  const restoreLog = captureLogs(result.logs, log);
+  // The language host reports failed registrations through unhandled rejections; they are in `errors`.
+  const swallow = (reason: unknown) => {
+    if (!errors.some((e) => e.endsWith(messageOf(reason)))) errors.push(messageOf(reason));
+  };
+  process.on("unhandledRejection", swallow);
+  try {
+    try {
+      const outputs = await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {});
+      result.outputs = unwrapSecrets((outputs ?? {}) as Record<string, unknown>);
+    } catch (e) {
+      if (!errors.some((err) => err.endsWith(messageOf(e)))) errors.push(messageOf(e));
+    }
+    // Internal to the SDK (the language host calls it): waits until no registration is in flight.
+    await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    // A turn for rejections of the last registrations to surface.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (errors.length === 0) await deleteRemoved(options.previous, result, dynamic, client, record);
+  } finally {
+    process.off("unhandledRejection", swallow);
+    restoreLog();
+  }
+  result.durationMs = Date.now() - started;
+  if (errors.length > 0) throw new DeployError(errors, result);
+  return result;
+}
+
+/** Resources of the previous run that this run did not declare are deleted, last created first. */
+async function deleteRemoved(
+  previous: RunResult | undefined,
+  result: RunResult,
+  dynamic: DynamicRunner,
+  client: AivenClient,
+  record: (entry: Omit<ResourceRecord, "durationMs">, since: number) => ResourceRecord,
+): Promise<void> {
+  const declared = new Set(result.resources.map((r) => key(r.type, r.name)));
+  const gone = (previous?.resources ?? []).filter((r) => r.action !== "delete" && r.custom && !declared.has(key(r.type, r.name)));
+  for (const old of gone.reverse()) {
+    const since = Date.now();
+    if (SERVICE_RESOURCE_TYPES[old.type]) {
+      await client.deleteService(String(old.inputs.project), String(old.inputs.serviceName));
+    } else if (old.type.startsWith(DYNAMIC_PREFIX)) {
+      await dynamic.delete(old.id ?? "", old.outputs, serializedProviders.get(old));
+    }
+    if (old.type !== STACK_REFERENCE) record({ ...old, action: "delete" }, since);
+  }
+}
+
+/** pulumi.log goes to the engine; here it goes to the run's log. */
+function captureLogs(logs: LogRecord[], log: (line: string) => void): () => void {
+  const writable = pulumiLog as unknown as Record<"info" | "warn" | "error", (msg: string, ...rest: unknown[]) => Promise<void>>;
+  const original = { info: writable.info, warn: writable.warn, error: writable.error };
+  const to = (severity: LogRecord["severity"]) => async (message: string) => {
+    logs.push({ severity, message });
+    log(severity === "info" ? `   ${message}` : `${severity}: ${message}`);
+  };
+  writable.info = to("info");
+  writable.warn = to("warning");
+  writable.error = to("error");
+  return () => Object.assign(writable, original);
+}
+
+function stackReferenceOutputs(name: string, stacks: RunOptions["stackOutputs"]): Record<string, unknown> {
+  const found = stacks?.[name] ?? stacks?.[name.split("/").pop() ?? name];
+  if (!found) throw new Error(`no outputs for stack '${name}'; pass them in stackOutputs`);
+  return "resources" in found && "outputs" in found ? (found as RunResult).outputs : (found as Record<string, unknown>);
+}
+
+function namespaced(config: Record<string, string | undefined>, project: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config)) if (v !== undefined) out[k.includes(":") ? k : `${project}:${k}`] = v;
+  return out;
+}
+
+const key = (type: string, name: string) => `${type}::${name}`;
+const shortType = (type: string) => type.replace(/^pulumi-nodejs:dynamic\/aiven-read-replicas:/, "").replace(/^aiven:index\/\w+:/, "aiven.");
+const timing = (r: ResourceRecord) => (r.action === "same" ? "" : ` (${(r.durationMs / 1000).toFixed(1)}s)`);
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
