@@ -197,6 +197,8 @@ export class EngineManager {
       "--requirepass", engine.password,
       "--save", "",
       "--appendonly", "no",
+      // Redis waits 5 s by default before a diskless full sync, hoping more replicas join.
+      "--repl-diskless-sync-delay", "0",
       "--dir", dir,
       "--logfile", "",
     ];

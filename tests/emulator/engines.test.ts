@@ -1,0 +1,140 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import Redis from "ioredis";
+import { findRedisServer } from "../../emulator/engines";
+import { createReplica, getService, primaryWithBackup, ServiceJson, start, TestEmulator, waitFor } from "./helpers";
+
+const hasRedis = findRedisServer() !== undefined;
+if (!hasRedis) {
+  console.warn("engine tests skipped: redis-server is not on PATH (install it with `sudo apt-get install -y redis-server`)");
+}
+
+const P = "engines";
+const clients: Redis[] = [];
+
+function connect(service: ServiceJson): Redis {
+  const client = new Redis(service.service_uri, { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: false });
+  client.on("error", () => undefined);
+  clients.push(client);
+  return client;
+}
+
+async function closeClients(): Promise<void> {
+  await Promise.all(clients.splice(0).map((c) => c.quit().catch(() => c.disconnect())));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function running(t: TestEmulator, name: string): Promise<ServiceJson> {
+  return waitFor(`${name} RUNNING`, async () => {
+    const s = await getService(t.api, P, name);
+    return s.state === "RUNNING" ? s : undefined;
+  });
+}
+
+(hasRedis ? describe : describe.skip)("with redis-server engines", () => {
+  let t: TestEmulator;
+
+  beforeAll(async () => {
+    t = await start({ engines: "auto" });
+  });
+  afterAll(async () => {
+    await closeClients();
+    await t.emulator.close();
+  });
+
+  test("each service gets its own engine; the URI, params and components point at it", async () => {
+    expect(t.emulator.enginesEnabled).toBe(true);
+    const prim = await primaryWithBackup(t.api, P, "uri-check");
+    const port = Number(prim.service_uri_params.port);
+    expect(port).toBeGreaterThan(0);
+    expect(prim.service_uri).toBe(`redis://default:${prim.service_uri_params.password}@127.0.0.1:${port}`);
+    expect(prim.components[0]).toEqual({ component: "valkey", host: "127.0.0.1", port, route: "dynamic", usage: "primary", ssl: false });
+    const client = connect(prim);
+    expect(await client.ping()).toBe("PONG");
+    const wrong = new Redis({ host: "127.0.0.1", port, password: "wrong", lazyConnect: true, retryStrategy: () => null });
+    const refused = await new Promise<Error>((resolve) => {
+      wrong.once("error", resolve);
+      wrong.connect().catch(() => undefined);
+    });
+    wrong.disconnect();
+    expect(refused.message).toMatch(/WRONGPASS/);
+  });
+
+  test("a replica replicates, refuses writes, and accepts them once promoted", async () => {
+    await primaryWithBackup(t.api, P, "prim");
+    const created = await createReplica(t.api, P, "rep", "prim");
+    expect(created.status).toBe(200);
+    const prim = await getService(t.api, P, "prim");
+    const rep = await running(t, "rep");
+    expect(rep.service_uri_params.password).not.toBe(prim.service_uri_params.password);
+
+    const primary = connect(prim);
+    const replica = connect(rep);
+    await primary.set("greeting", "hello");
+    await waitFor("the key on the replica", async () => ((await replica.get("greeting")) === "hello" ? true : undefined));
+    await expect(replica.set("greeting", "mine")).rejects.toThrow(/READONLY/);
+
+    const id = rep.service_integrations[0].service_integration_id;
+    expect((await t.api.delete(`/v1/project/${P}/integration/${id}`)).status).toBe(200);
+    expect((await getService(t.api, P, "rep")).state).toBe("REBUILDING");
+    await running(t, "rep");
+    expect(await replica.set("greeting", "mine")).toBe("OK");
+    expect(await replica.get("greeting")).toBe("mine");
+    expect(await primary.get("greeting")).toBe("hello");
+  });
+
+  test("a failed primary stops its engine and its replica is promoted", async () => {
+    await primaryWithBackup(t.api, P, "doomed");
+    await createReplica(t.api, P, "survivor", "doomed");
+    const survivor = await running(t, "survivor");
+    const pidsBefore = t.emulator.enginePids();
+    expect((await t.admin.post(`/_emulator/projects/${P}/services/doomed/fail`)).status).toBe(200);
+    expect(t.emulator.enginePids()).toHaveLength(pidsBefore.length - 1);
+    await running(t, "survivor");
+    const client = connect(survivor);
+    expect(await client.set("after-failover", "1")).toBe("OK");
+  });
+});
+
+(hasRedis ? test : test.skip)("close() stops every redis-server, and a restart on a state file relinks replicas", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "emu-engines-"));
+  const file = path.join(dir, "state.json");
+  try {
+    const first = await start({ engines: "auto", stateFile: file });
+    await primaryWithBackup(first.api, P, "p1");
+    await createReplica(first.api, P, "r1", "p1");
+    await running(first, "r1");
+    const pids = first.emulator.enginePids();
+    expect(pids).toHaveLength(2);
+    expect(pids.every(alive)).toBe(true);
+    await first.emulator.close();
+    expect(pids.filter(alive)).toEqual([]);
+
+    const second = await start({ engines: "auto", stateFile: file });
+    try {
+      const p1 = await running(second, "p1");
+      const r1 = await running(second, "r1");
+      const primary = connect(p1);
+      const replica = connect(r1);
+      await primary.set("after-restart", "yes");
+      await waitFor("replication after restart", async () => ((await replica.get("after-restart")) === "yes" ? true : undefined));
+      await expect(replica.set("x", "1")).rejects.toThrow(/READONLY/);
+    } finally {
+      await closeClients();
+      const restartedPids = second.emulator.enginePids();
+      await second.emulator.close();
+      expect(restartedPids.filter(alive)).toEqual([]);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
