@@ -1,0 +1,52 @@
+import { replicaPromotionProvider } from "../provider/replicaPromotion";
+import { Emulated, PROJECT, TOKEN, median, round, timed } from "./emulated";
+
+export interface PromotionFigures {
+  apiCalls: number;
+  polls: number;
+  ms: number;
+  deleteRoundTripMs: number;
+  ratio: number;
+  calls: string[];
+}
+
+const SERVICE_PATH = /^\/v1\/project\/[^/]+\/service\/[^/]+$/;
+
+/** One promotion through the provider's `create`, against a replica that is RUNNING and replicating. */
+export async function measurePromotion(emu: Emulated, pollSeconds: number, promoteMs: number): Promise<PromotionFigures> {
+  await emu.readyPrimary("promo-primary");
+  await emu.runningReplica("promo-replica", "promo-primary");
+  const deleteRoundTripMs = await deleteRoundTrip(emu);
+
+  await emu.clearRequests();
+  const { ms } = await timed(() =>
+    replicaPromotionProvider.create!({
+      project: PROJECT,
+      primaryServiceName: "promo-primary",
+      replicaServiceName: "promo-replica",
+      apiUrl: emu.url,
+      apiToken: TOKEN,
+      pollSeconds,
+      timeoutSeconds: 60,
+    }),
+  );
+  const requests = (await emu.requests()).filter((r) => r.path.startsWith("/v1/"));
+  const isPoll = (r: { method: string; path: string }) => r.method === "GET" && SERVICE_PATH.test(r.path);
+  return {
+    apiCalls: requests.filter((r) => !isPoll(r)).length,
+    polls: requests.filter(isPoll).length,
+    ms: round(ms),
+    deleteRoundTripMs: round(deleteRoundTripMs),
+    ratio: round(ms / (deleteRoundTripMs + promoteMs), 3),
+    calls: requests.map((r) => `${r.method} ${r.path} ${r.status}`),
+  };
+}
+
+/** Median of a few DELETEs of an integration that does not exist: the API's round trip without the promotion. */
+async function deleteRoundTrip(emu: Emulated): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    samples.push((await timed(() => emu.client.deleteIntegration(PROJECT, `absent-${i}`))).ms);
+  }
+  return median(samples);
+}
