@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as pulumiLog from "@pulumi/pulumi/log";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { AivenClient } from "../provider/aivenClient";
+import { setProviderClientTuning } from "../provider/dynamicCommon";
 import { applyService, PriorState, readService, SERVICE_INVOKES, SERVICE_RESOURCE_TYPES } from "./aivenServiceMock";
 import { DynamicRunner, PROVIDER_KEY, strip } from "./dynamicRunner";
 import { unwrapSecrets } from "./secrets";
@@ -23,7 +24,7 @@ export async function runProgram(program: Program, options: RunOptions): Promise
   const stack = options.stack ?? "dev";
   const log = options.log ?? (() => undefined);
   const config = namespaced({ ...options.config, "aiven:apiToken": options.token }, project);
-  const client = new AivenClient({ token: options.token, apiUrl: options.emulatorUrl });
+  const client = new AivenClient({ ...options.clientTuning, token: options.token, apiUrl: options.emulatorUrl });
   const dynamic = new DynamicRunner(config, project);
   const wait = { pollMs: options.servicePollMs ?? 100, timeoutMs: options.serviceTimeoutMs ?? 600_000, log };
   const prior = new Map((options.previous?.resources ?? []).filter((r) => r.action !== "delete").map((r) => [key(r.type, r.name), r]));
@@ -91,25 +92,38 @@ export async function runProgram(program: Program, options: RunOptions): Promise
   pulumi.runtime.setAllConfig(config, ["aiven:apiToken"]);
 
   const restoreLog = captureLogs(result.logs, log);
-  // The language host reports failed registrations through unhandled rejections; they are in `errors`.
+  if (options.clientTuning) setProviderClientTuning(options.clientTuning);
+  // Failed registrations surface as unhandled rejections, which the language host collects and
+  // reports; so does the harness, in place of whatever handlers the process had (a test runner's).
   const swallow = (reason: unknown) => {
     if (!errors.some((e) => e.endsWith(messageOf(reason)))) errors.push(messageOf(reason));
   };
+  const handlers = process.listeners("unhandledRejection");
+  process.removeAllListeners("unhandledRejection");
   process.on("unhandledRejection", swallow);
   try {
-    try {
-      const outputs = await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {});
-      result.outputs = unwrapSecrets((outputs ?? {}) as Record<string, unknown>);
-    } catch (e) {
-      if (!errors.some((err) => err.endsWith(messageOf(e)))) errors.push(messageOf(e));
-    }
-    // Internal to the SDK (the language host calls it): waits until no registration is in flight.
+    let programError: unknown;
+    const outputs = await pulumi.runtime
+      .runInPulumiStack(async () => {
+        try {
+          return (await program()) ?? {};
+        } catch (e) {
+          // Caught here so that the stack resource does not fail with it a second time.
+          programError = e;
+          return {};
+        }
+      })
+      .catch(swallow);
+    if (programError !== undefined) errors.push(messageOf(programError));
+    else if (outputs) result.outputs = unwrapSecrets(outputs as Record<string, unknown>);
     await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     // A turn for rejections of the last registrations to surface.
     await new Promise((resolve) => setImmediate(resolve));
     if (errors.length === 0) await deleteRemoved(options.previous, result, dynamic, client, record);
   } finally {
     process.off("unhandledRejection", swallow);
+    for (const handler of handlers) process.on("unhandledRejection", handler);
+    if (options.clientTuning) setProviderClientTuning(undefined);
     restoreLog();
   }
   result.durationMs = Date.now() - started;

@@ -1,3 +1,5 @@
+import type { AivenClientOptions } from "../provider/aivenClient";
+
 /** What the harness did to one resource, as `pulumi up` would report it. */
 export type Action = "create" | "update" | "same" | "replace" | "read" | "delete";
 
@@ -56,7 +58,11 @@ export interface RunOptions {
   servicePollMs?: number;
   /** Deadline of a service build; default 10 minutes. */
   serviceTimeoutMs?: number;
+  /** Retry settings of every Aiven client in the run, the providers' included (tests: millisecond waits). */
+  clientTuning?: ClientTuning;
 }
+
+export type ClientTuning = Omit<AivenClientOptions, "token" | "apiUrl">;
 
 /** A run that failed: every error, and what was done before it. */
 export class DeployError extends Error {
