@@ -1,4 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { diffByKeys } from "./dynamicCommon";
+import { checkReplication } from "./replication";
+import { DEFAULT_POLL_SECONDS, logProgress } from "./waitFor";
 
 export interface ReplicaEndpoint {
   name: string;
@@ -12,7 +15,9 @@ export interface ReplicationCheckInputs {
   primaryUri: string;
   /** The replicas that should replicate (promoted ones are left out). */
   replicas: ReplicaEndpoint[];
+  /** How long each replica has to return the canary; default 300. */
   timeoutSeconds?: number;
+  /** Delay between two reads of a replica; default 10, fractions allowed. */
   pollSeconds?: number;
 }
 
@@ -29,11 +34,80 @@ export type ReplicationCheckArgs = {
   pollSeconds?: pulumi.Input<number>;
 };
 
-// TODO(issue 6): the real provider (canary write, wait on every replica, delete the canary).
+/** Replication normally catches up in milliseconds; minutes mean something is wrong. */
+export const DEFAULT_REPLICATION_TIMEOUT_SECONDS = 300;
+
+// What the engine sends for a value not known yet (preview).
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Check failures for the inputs; a URI is never quoted in a reason (it holds the password). */
+export function replicationInputProblems(inputs: Record<string, unknown>): pulumi.dynamic.CheckFailure[] {
+  const failures: pulumi.dynamic.CheckFailure[] = [];
+  const fail = (property: string, reason: string) => failures.push({ property, reason });
+  const badUri = (v: unknown) => v !== UNKNOWN && (typeof v !== "string" || !/^rediss?:\/\/\S+$/.test(v));
+  if (badUri(inputs.primaryUri)) fail("primaryUri", "must be a redis:// or rediss:// service URI");
+  const replicas = inputs.replicas;
+  if (replicas !== UNKNOWN && !Array.isArray(replicas)) fail("replicas", "must be a list of { name, uri }");
+  if (Array.isArray(replicas)) {
+    const seen = new Set<unknown>();
+    replicas.forEach((r: unknown, i) => {
+      if (r === UNKNOWN) return;
+      const { name, uri } = (r ?? {}) as { name?: unknown; uri?: unknown };
+      if (name !== UNKNOWN && (typeof name !== "string" || name === "")) fail(`replicas[${i}].name`, "must be a non-empty service name");
+      else if (name !== UNKNOWN && seen.has(name)) fail(`replicas[${i}].name`, `'${String(name)}' is listed twice`);
+      seen.add(name);
+      if (badUri(uri)) fail(`replicas[${i}].uri`, "must be a redis:// or rediss:// service URI");
+    });
+  }
+  for (const key of ["timeoutSeconds", "pollSeconds"]) {
+    const v = inputs[key];
+    if (v !== undefined && v !== UNKNOWN && !(typeof v === "number" && Number.isFinite(v) && v > 0)) {
+      fail(key, `${JSON.stringify(v)} must be a positive number`);
+    }
+  }
+  return failures;
+}
+
+async function runCheck(inputs: ReplicationCheckInputs): Promise<ReplicationCheckOutputs> {
+  const report = await checkReplication({
+    primaryUri: inputs.primaryUri,
+    replicas: inputs.replicas.map((r) => ({ name: r.name, uri: r.uri })),
+    timeoutMs: (inputs.timeoutSeconds ?? DEFAULT_REPLICATION_TIMEOUT_SECONDS) * 1000,
+    pollMs: Math.max(1, Math.round((inputs.pollSeconds ?? DEFAULT_POLL_SECONDS) * 1000)),
+    log: logProgress,
+  });
+  return { ...inputs, lagMs: report.lagMs, checkedAt: new Date().toISOString() };
+}
+
+/**
+ * Self-contained on purpose: Pulumi serializes this object's closure into the state and runs it
+ * in the dynamic provider host. The URIs arrive as (secret) inputs; the Redis clients are built
+ * inside each call and closed before it returns.
+ */
 export const replicationCheckProvider: pulumi.dynamic.ResourceProvider<ReplicationCheckInputs, ReplicationCheckOutputs> = {
-  async create(inputs) {
-    return { id: "replication-check", outs: { ...inputs, lagMs: {}, checkedAt: new Date().toISOString() } };
+  async check(_olds, news) {
+    return { inputs: news, failures: replicationInputProblems(news as unknown as Record<string, unknown>) };
   },
+
+  // Any change re-runs the check in place: there is nothing in Aiven to replace.
+  async diff(_id, olds, news) {
+    return diffByKeys<ReplicationCheckInputs>(olds, news, [], ["primaryUri", "replicas", "timeoutSeconds", "pollSeconds"]);
+  },
+
+  async create(inputs) {
+    return { id: "replication-check", outs: await runCheck(inputs) };
+  },
+
+  async update(_id, _olds, news) {
+    return { outs: await runCheck(news) };
+  },
+
+  async read(id, props) {
+    return { id, props };
+  },
+
+  // The canary is deleted at the end of each check: nothing is left to remove.
+  async delete() {},
 };
 
 /** Writes a canary to the primary and waits until every listed replica returns it. */
