@@ -111,7 +111,7 @@ export async function checkReplication(options: CheckReplicationOptions): Promis
     } catch (e) {
       log(`could not delete canary ${key} from the primary (${clean(e)}); it expires within ${ttlMs / 1000}s`);
     }
-    primary.disconnect();
+    closeRedis(primary);
   }
 }
 
@@ -153,7 +153,7 @@ async function waitForCanary(target: ReplicationTarget, w: CanaryWait): Promise<
         // Redis refused the command itself (wrong password, ACL): waiting will not help.
         if ((e as { name?: unknown } | undefined)?.name === "ReplyError") throw new Error(`replica '${target.name}' refused the check: ${w.clean(e)}`);
         lastError = w.clean(e);
-        client?.disconnect();
+        closeRedis(client);
         client = undefined;
       }
       const remaining = w.deadline - Date.now();
@@ -170,7 +170,7 @@ async function waitForCanary(target: ReplicationTarget, w: CanaryWait): Promise<
       await new Promise((resolve) => setTimeout(resolve, Math.min(w.pollMs, remaining)));
     }
   } finally {
-    client?.disconnect();
+    closeRedis(client);
   }
 }
 
@@ -183,6 +183,7 @@ export async function connectRedis(uri: string, connectTimeoutMs: number): Promi
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,
+    disconnectTimeout: 500,
     connectTimeout: connectTimeoutMs,
     commandTimeout: Math.max(connectTimeoutMs, 1000),
     ...(uri.startsWith("rediss://") ? { tls: {} } : {}),
@@ -196,9 +197,14 @@ export async function connectRedis(uri: string, connectTimeoutMs: number): Promi
     await client.connect();
     return client;
   } catch (e) {
-    client.disconnect();
+    closeRedis(client);
     throw cause ?? e;
   }
+}
+
+/** Disconnects unless already ended: a second disconnect arms a 2 s timer that keeps Node alive. */
+export function closeRedis(client: Redis | undefined): void {
+  if (client && client.status !== "end") client.disconnect();
 }
 
 // Duck-typed: errors from Node's core modules fail `instanceof Error` across realms (jest, the provider host).

@@ -4,7 +4,7 @@ import { Emulator, startEmulator } from "../../emulator";
 import { findRedisServer } from "../../emulator/engines";
 import { AivenClient } from "../../provider/aivenClient";
 import type { AivenService } from "../../provider/aivenTypes";
-import { CANARY_PREFIX, checkReplication, connectRedis } from "../../provider/replication";
+import { CANARY_PREFIX, checkReplication, closeRedis, connectRedis } from "../../provider/replication";
 
 export const hasRedis = findRedisServer() !== undefined;
 let warned = false;
@@ -88,7 +88,7 @@ export async function withRedis<T>(uri: string, fn: (c: import("ioredis").Redis)
   try {
     return await fn(client);
   } finally {
-    client.disconnect();
+    closeRedis(client);
   }
 }
 
