@@ -18,6 +18,9 @@ export async function verify(options: VerifyOptions, io: CliIo): Promise<number>
   const client = apiClient(options, io);
   const members = await loadTopology(client, options.project, options.primary);
   const primary = members[0].service;
+  if (primary.state === "POWEROFF") {
+    throw new CliError(`primary '${options.primary}' is POWEROFF: nothing takes writes; fail over to a promoted replica (failoverTo)`, EXIT_PROBLEM);
+  }
   if (!primary.service_uri) throw new CliError(`primary '${options.primary}' has no service URI to connect to (state ${primary.state})`);
   const replicas = members.slice(1).map((m) => ({ name: m.service.service_name, uri: m.service.service_uri ?? "" }));
 

@@ -1,3 +1,4 @@
+import axios from "axios";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -7,7 +8,7 @@ import { STATUS_COLUMNS } from "../../cli/commands/status";
 import { replicaPromotionProvider } from "../../provider/replicaPromotion";
 import { rememberConfiguredToken } from "../../provider/credentials";
 import { setProgressLogger } from "../../provider/waitFor";
-import { canaryKeys, createSet, describeWithEngines, passwordOf, shutdownEngine, startTopologyEmulator, Topology, TOKEN } from "../replication/topology";
+import { canaryKeys, createSet, describeWithEngines, passwordOf, running, shutdownEngine, startTopologyEmulator, Topology, TOKEN } from "../replication/topology";
 
 interface Run {
   code: number;
@@ -278,5 +279,22 @@ describeWithEngines("status and verify against the emulator's engines", () => {
     const json = await cli(args("verify", "--timeout", "0.5", "--poll", "0.05", "--json"), env());
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual({ project: t.project, primary: "cp", ok: false, lagMs: { cr1: expect.any(Number) }, failures: [{ replica: "cr2", message: failure }] });
+  });
+
+  test("after the primary fails: status shows it POWEROFF and its replicas promoted; verify exits 1", async () => {
+    await axios.post(`${t.emulator.url}/_emulator/projects/${t.project}/services/cp/fail`);
+    await Promise.all(["cr1", "cr3"].map((name) => running(t, name)));
+    const status = await cli(args("status", "--replica", "cr1", "--replica", "cr3"), env());
+    expect(status.code).toBe(0);
+    expect(status.stdout.trimEnd().split("\n").slice(1).map(cells).map((c) => [c[0], c[1], c[2], c[6]])).toEqual([
+      ["cp", "primary", "POWEROFF", "-"],
+      ["cr1", "promoted/standalone", "RUNNING", "master, 0 connected"],
+      ["cr3", "promoted/standalone", "RUNNING", "master, 0 connected"],
+    ]);
+    expect(await cli(args("verify"), env())).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "error: primary 'cp' is POWEROFF: nothing takes writes; fail over to a promoted replica (failoverTo)\n",
+    });
   });
 });
