@@ -31,6 +31,7 @@ export async function runProgram(program: Program, options: RunOptions): Promise
 
   const result: RunResult = { project, stack, resources: [], outputs: {}, logs: [], durationMs: 0 };
   const errors: string[] = [];
+  let inFlight = 0;
 
   const record = (entry: Omit<ResourceRecord, "durationMs">, since: number, serialized?: unknown): ResourceRecord => {
     const done = { ...entry, durationMs: Date.now() - since };
@@ -46,6 +47,7 @@ export async function runProgram(program: Program, options: RunOptions): Promise
         const since = Date.now();
         const inputs = unwrapSecrets(args.inputs as Record<string, unknown>);
         const old = prior.get(key(args.type, args.name));
+        inFlight++;
         try {
           if (args.type === STACK_REFERENCE) {
             const outputs = stackReferenceOutputs(String(inputs.name ?? args.id ?? args.name), options.stackOutputs);
@@ -71,7 +73,9 @@ export async function runProgram(program: Program, options: RunOptions): Promise
           throw new Error(`the offline harness does not emulate resources of type ${args.type}`);
         } catch (e) {
           errors.push(`${args.type} ${args.name}: ${messageOf(e)}`);
-          throw e;
+          return failed();
+        } finally {
+          inFlight--;
         }
       },
       async call(args) {
@@ -81,7 +85,7 @@ export async function runProgram(program: Program, options: RunOptions): Promise
           return await readService(client, serviceType, unwrapSecrets(args.inputs as Record<string, unknown>));
         } catch (e) {
           errors.push(`${args.token}: ${messageOf(e)}`);
-          throw e;
+          return failed();
         }
       },
     },
@@ -93,17 +97,15 @@ export async function runProgram(program: Program, options: RunOptions): Promise
 
   const restoreLog = captureLogs(result.logs, log);
   if (options.clientTuning) setProviderClientTuning(options.clientTuning);
-  // Failed registrations surface as unhandled rejections, which the language host collects and
-  // reports; so does the harness, in place of whatever handlers the process had (a test runner's).
   const swallow = (reason: unknown) => {
     if (!errors.some((e) => e.endsWith(messageOf(reason)))) errors.push(messageOf(reason));
   };
-  const handlers = process.listeners("unhandledRejection");
-  process.removeAllListeners("unhandledRejection");
-  process.on("unhandledRejection", swallow);
+  // After a failure the engine stops: nothing that depends on the failed resource runs.
+  let finished = false;
+  const stopped = settled(() => errors.length > 0 && inFlight === 0, () => finished);
   try {
     let programError: unknown;
-    const outputs = await pulumi.runtime
+    const outputs = await Promise.race([stopped, pulumi.runtime
       .runInPulumiStack(async () => {
         try {
           return (await program()) ?? {};
@@ -113,16 +115,15 @@ export async function runProgram(program: Program, options: RunOptions): Promise
           return {};
         }
       })
-      .catch(swallow);
+      .catch(swallow)]);
     if (programError !== undefined) errors.push(messageOf(programError));
     else if (outputs) result.outputs = unwrapSecrets(outputs as Record<string, unknown>);
-    await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    await Promise.race([stopped, (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs()]);
     // A turn for rejections of the last registrations to surface.
     await new Promise((resolve) => setImmediate(resolve));
     if (errors.length === 0) await deleteRemoved(options.previous, result, dynamic, client, record);
   } finally {
-    process.off("unhandledRejection", swallow);
-    for (const handler of handlers) process.on("unhandledRejection", handler);
+    finished = true;
     if (options.clientTuning) setProviderClientTuning(undefined);
     restoreLog();
   }
@@ -178,10 +179,27 @@ function namespaced(config: Record<string, string | undefined>, project: string)
   return out;
 }
 
+/**
+ * What a failed registration answers: nothing, ever. Rejecting would fail every dependent through
+ * unhandled rejections (which the language host reports, and a test runner treats as crashes).
+ */
+function failed(): Promise<never> {
+  return new Promise<never>(() => undefined);
+}
+
+/** Resolves once `done` has held for a few consecutive checks, or when `cancelled`. */
+async function settled(done: () => boolean, cancelled: () => boolean): Promise<void> {
+  for (let quiet = 0; quiet < 5 && !cancelled(); quiet = done() ? quiet + 1 : 0) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 const key = (type: string, name: string) => `${type}::${name}`;
 const shortType = (type: string) => type.replace(/^pulumi-nodejs:dynamic\/aiven-read-replicas:/, "").replace(/^aiven:index\/\w+:/, "aiven.");
 const timing = (r: ResourceRecord) => (r.action === "same" ? "" : ` (${(r.durationMs / 1000).toFixed(1)}s)`);
 
+/** Duck-typed: errors thrown by a deserialized provider may come from another realm's Error. */
 function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  const message = (e as { message?: unknown } | null)?.message;
+  return typeof message === "string" ? message : String(e);
 }
