@@ -5,3 +5,4 @@ export { ProgressLogger, WaitTimeoutError, setProgressLogger } from "./waitFor";
 export * from "./replicaPromotion";
 export * from "./primaryReadiness";
 export * from "./replicationCheck";
+export { CANARY_PREFIX, CheckReplicationOptions, ReplicaFailure, ReplicationCheckFailure, ReplicationReport, ReplicationTarget, checkReplication, isReplicationCheckFailure } from "./replication";
