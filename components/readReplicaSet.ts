@@ -12,6 +12,12 @@ const CACHING_END_OF_LIFE_WARNING =
   "Aiven for Caching (service type redis) reached end of life on 2025-03-31 and its services were upgraded " +
   "to Aiven for Valkey; declare new sets with serviceType 'valkey'.";
 
+// After a failover the old primary may be gone, and the replicas not promoted still follow it,
+// not the new write endpoint: there is nothing a canary through the write endpoint could prove.
+const VERIFY_DURING_FAILOVER_WARNING =
+  "verifyReplication is skipped while failoverTo is set: the replicas that are not promoted replicate " +
+  "from the old primary, not from the new write endpoint.";
+
 /**
  * A primary Aiven for Valkey (or Caching) service and up to five read replicas, with optional
  * promotion of replicas to standalone primaries and a write endpoint that follows the failover.
@@ -111,7 +117,11 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
       return this.replicaHandle(name, spec, service, project, access);
     });
 
-    if (args.verifyReplication) this.replicationCheck = this.verify(name, args);
+    if (args.verifyReplication && args.failoverTo !== undefined) {
+      pulumi.log.warn(VERIFY_DURING_FAILOVER_WARNING, this);
+    } else if (args.verifyReplication) {
+      this.replicationCheck = this.verify(name, args);
+    }
 
     this.replicaServiceNames = pulumi.all(this.replicas.map((replica) => replica.service.serviceName));
     this.writeEndpoint = pulumi.secret(this.failoverUri(args.failoverTo) ?? this.primaryUri);

@@ -225,7 +225,13 @@ describe("ReadReplicaSet children", () => {
   });
 
   test("verifyReplication adds one check after every replica and promotion, for the replicas still replicating", async () => {
-    const set = new ReadReplicaSet("verified", { ...valkeyArgs(), verifyReplication: true, timeoutSeconds: 30, pollSeconds: 0.2 });
+    const set = new ReadReplicaSet("verified", {
+      ...valkeyArgs(),
+      failoverTo: undefined,
+      verifyReplication: true,
+      timeoutSeconds: 30,
+      pollSeconds: 0.2,
+    });
     await mocks.settle();
     const check = byName("verified-replication-check");
     expect(check.type).toBe(CHECK);
@@ -246,6 +252,21 @@ describe("ReadReplicaSet children", () => {
     ].map((name) => byName(name).urn);
     expect([...check.dependencies].sort()).toEqual(expectedDeps.sort());
     expect(set.replicationCheck).toBeDefined();
+  });
+
+  test("while failoverTo is set the check is skipped with a warning: the old primary may be gone", async () => {
+    const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const set = new ReadReplicaSet("failing-over", { ...valkeyArgs(), verifyReplication: true });
+      await mocks.settle();
+      expect(set.replicationCheck).toBeUndefined();
+      expect(mocks.registrations.filter((registration) => registration.type === CHECK)).toEqual([]);
+      expect(warn.mock.calls.map((call) => String(call[0]))).toContainEqual(
+        expect.stringContaining("verifyReplication is skipped while failoverTo is set"),
+      );
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   test("without verifyReplication there is no check", async () => {
