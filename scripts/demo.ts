@@ -90,7 +90,8 @@ async function main(): Promise<void> {
     rows.push([name, role, s.state, s.cloud_name, s.plan, link, readBacks.get(name) ?? "-"]);
   }
   console.log(`\n${table(["service", "role", "state", "cloud", "plan", "replication link", "read-back"], rows)}\n`);
-  say(`done: deployed, replicated and promoted offline in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  const what = engines ? "deployed, replicated and promoted" : "deployed and promoted (metadata only)";
+  say(`done: ${what} offline in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }
 
 async function shutdown(code: number): Promise<never> {
