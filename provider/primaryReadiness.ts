@@ -97,6 +97,23 @@ async function ensureReady(inputs: PrimaryReadinessInputs): Promise<PrimaryReadi
   return { ...withoutToken(inputs), state: service.state, backupCount: backups(service), liveReplicas: live.length };
 }
 
+function addsReplicas(olds: Partial<PrimaryReadinessOutputs>, news: PrimaryReadinessInputs): boolean {
+  if (news.managedReplicas === undefined || olds.managedReplicas === undefined) {
+    return news.replicasToAdd > (olds.replicasToAdd ?? 0);
+  }
+  const before = new Set(olds.managedReplicas);
+  return news.managedReplicas.some((name) => !before.has(name));
+}
+
+function observed(inputs: PrimaryReadinessInputs, service: AivenService): PrimaryReadinessOutputs {
+  return {
+    ...withoutToken(inputs),
+    state: service.state,
+    backupCount: service.backups?.length ?? 0,
+    liveReplicas: liveReadReplicas(service, inputs.serviceName).length,
+  };
+}
+
 /**
  * Self-contained on purpose: Pulumi serializes this object's closure into the state and runs it
  * in the dynamic provider host. It captures no token (see credentials.ts) and builds its HTTP
@@ -138,26 +155,23 @@ export const primaryReadinessProvider: pulumi.dynamic.ResourceProvider<PrimaryRe
     return { id: `${inputs.project}/${inputs.serviceName}`, outs: await ensureReady(inputs) };
   },
 
-  async update(_id, _olds, news) {
+  async update(_id, olds, news) {
+    // The gate matters only for replicas about to be created. Without new ones (say a replica was
+    // promoted after the primary failed) it records the primary's state and waits for nothing.
+    if (!addsReplicas(olds as Partial<PrimaryReadinessOutputs>, news)) {
+      return { outs: observed(news, await getPrimary(clientFor(news), news.project, news.serviceName)) };
+    }
     return { outs: await ensureReady(news) };
   },
 
   async read(id, props) {
     const state = props as PrimaryReadinessOutputs;
-    let service: AivenService;
     try {
-      service = await clientFor(state).getService(state.project, state.serviceName);
+      return { id, props: observed(state, await clientFor(state).getService(state.project, state.serviceName)) };
     } catch (e) {
       if (isAivenApiError(e, 404)) return { id: "" };
       throw e;
     }
-    const refreshed: PrimaryReadinessOutputs = {
-      ...withoutToken(state),
-      state: service.state,
-      backupCount: service.backups?.length ?? 0,
-      liveReplicas: liveReadReplicas(service, state.serviceName).length,
-    };
-    return { id, props: refreshed };
   },
 
   // Nothing to undo: the check created nothing in Aiven.

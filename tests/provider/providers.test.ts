@@ -317,6 +317,36 @@ describe("PrimaryReadiness", () => {
     });
   });
 
+  describe("update gates only replicas about to be created", () => {
+    const managed = { managedReplicas: ["replica-1", "replica-2"], replicasToAdd: 2 };
+    const failedPrimary = () => {
+      const primary = fake.services.get("primary-1")!;
+      primary.state = "POWEROFF";
+      primary.backups = [];
+    };
+
+    test("no new replica (one was promoted after the primary failed): records the state, waits for nothing", async () => {
+      const { outs } = await check({ ...ready, ...managed });
+      failedPrimary();
+      fake.calls.length = 0;
+      const updated = await recorded(watch, () =>
+        readiness.update!("proj/primary-1", outs, { ...ready, ...managed, replicasToAdd: 1 }),
+      );
+      expect(updated.outs).toMatchObject({ state: "POWEROFF", backupCount: 0, replicasToAdd: 1 });
+      expect(requests()).toEqual(["GET /v1/project/proj/service/primary-1"]);
+      expect(logs).toEqual([]);
+    });
+
+    test("a new replica name: waits for the primary as on create, and fails on its deadline", async () => {
+      const { outs } = await check({ ...ready, ...managed });
+      failedPrimary();
+      const news = { ...ready, managedReplicas: [...managed.managedReplicas, "replica-3"], replicasToAdd: 3, timeoutSeconds: 0.05 };
+      expect(await failure(() => readiness.update!("proj/primary-1", outs, news))).toBe(
+        "timed out after 0.05s waiting for primary 'primary-1' to be RUNNING with a first backup (last state: POWEROFF, backups: 0)",
+      );
+    });
+  });
+
   test("update re-checks; read refreshes; delete calls nothing", async () => {
     const { outs } = await check();
     const updated = await recorded(watch, () => readiness.update!("proj/primary-1", outs as PrimaryReadinessOutputs, { ...ready, replicasToAdd: 2 }));
