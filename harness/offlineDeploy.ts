@@ -198,8 +198,10 @@ const key = (type: string, name: string) => `${type}::${name}`;
 const shortType = (type: string) => type.replace(/^pulumi-nodejs:dynamic\/aiven-read-replicas:/, "").replace(/^aiven:index\/\w+:/, "aiven.");
 const timing = (r: ResourceRecord) => (r.action === "same" ? "" : ` (${(r.durationMs / 1000).toFixed(1)}s)`);
 
-/** Duck-typed: errors thrown by a deserialized provider may come from another realm's Error. */
+/** Duck-typed: an Error subclass serialized with a provider may have lost its message (see the README). */
 function messageOf(e: unknown): string {
-  const message = (e as { message?: unknown } | null)?.message;
-  return typeof message === "string" ? message : String(e);
+  const error = e as { message?: unknown; name?: unknown } | null;
+  if (typeof error?.message === "string" && error.message !== "") return error.message;
+  if (error !== null && typeof error === "object") return `${String(error.name ?? "error")} ${JSON.stringify(error)}`;
+  return String(e);
 }

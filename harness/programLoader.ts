@@ -6,8 +6,8 @@ import * as ts from "typescript";
 import type { Program } from "./types";
 
 export const PACKAGE_NAME = "pulumi-aiven-read-replicas";
-/** The package root: `index.ts` in the source tree. */
-export const PACKAGE_ROOT = path.resolve(__dirname, "..");
+/** The package's root module: `index.ts` in the source tree (not package.json's `main`, the build). */
+export const PACKAGE_ENTRY = path.resolve(__dirname, "..", "index");
 
 /** A program from a file (`examples/x/index.ts`): its exports are the stack outputs. */
 export function loadProgram(file: string): Program {
@@ -22,7 +22,7 @@ export function loadProgram(file: string): Program {
       : source;
     const module = { exports: {} as Record<string, unknown> };
     const requireFromProgram = (id: string): unknown => {
-      if (id === PACKAGE_NAME) return require(PACKAGE_ROOT);
+      if (id === PACKAGE_NAME) return require(PACKAGE_ENTRY);
       if (id.startsWith(".")) return require(path.resolve(path.dirname(filename), id));
       return require(id);
     };

@@ -64,9 +64,8 @@ test("after an automatic failover a refresh shows the promotion and changes noth
   ]);
 });
 
-// Fails today: the promotion lowers PrimaryReadiness's replicasToAdd, its update waits for the
-// failed primary to be RUNNING and times out (see the e2e report). Flip to `test` once fixed.
-test.failing("after an automatic failover, failoverTo moves writeEndpoint without replacing anything", async () => {
+// The promotion lowers PrimaryReadiness's replicasToAdd: its update must not wait for the failed primary.
+test("after an automatic failover, failoverTo moves writeEndpoint without replacing anything", async () => {
   const { infra, app, appFirst, refreshed } = await failedOverInfra();
   await e2e.clearRequests();
   const failedOver = await e2e.deploy(infra, { failover: "true", timeoutSeconds: "1" }, { previous: refreshed });
