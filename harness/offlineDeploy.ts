@@ -198,7 +198,10 @@ const key = (type: string, name: string) => `${type}::${name}`;
 const shortType = (type: string) => type.replace(/^pulumi-nodejs:dynamic\/aiven-read-replicas:/, "").replace(/^aiven:index\/\w+:/, "aiven.");
 const timing = (r: ResourceRecord) => (r.action === "same" ? "" : ` (${(r.durationMs / 1000).toFixed(1)}s)`);
 
-/** Duck-typed: an Error subclass serialized with a provider may have lost its message (see the README). */
+/**
+ * Duck-typed. A serialized provider's Error subclasses lose their message: serializeFunction turns
+ * `super(message)` into `Error.call(this, message)`, which leaves `this` untouched.
+ */
 function messageOf(e: unknown): string {
   const error = e as { message?: unknown; name?: unknown } | null;
   if (typeof error?.message === "string" && error.message !== "") return error.message;
