@@ -79,7 +79,10 @@ export class AivenApiError extends Error {
     const attempts = init.attempts ?? 1;
     const status = init.status === 0 ? "" : `${init.status} `;
     const tries = attempts > 1 ? ` (after ${attempts} attempts)` : "";
-    super(`${init.method} ${init.path}: ${status}${init.apiMessage}${tries}`);
+    const message = `${init.method} ${init.path}: ${status}${init.apiMessage}${tries}`;
+    super(message);
+    // Pulumi's closure serializer rewrites super() calls so that Error never sets the message.
+    this.message = message;
     this.name = "AivenApiError";
     this.status = init.status;
     this.method = init.method;

@@ -33,6 +33,8 @@ export function logProgress(message: string): void {
 export class WaitTimeoutError extends Error {
   constructor(message: string, readonly lastState: string) {
     super(message);
+    // Pulumi's closure serializer rewrites super() calls so that Error never sets the message.
+    this.message = message;
     this.name = "WaitTimeoutError";
   }
 }

@@ -195,6 +195,28 @@ test("PrimaryReadiness through the host, with the token passed as an input", asy
   );
 });
 
+test.each([
+  ["an AivenApiError", () => fake.script("GET", "/v1/project/proj/service/primary-1", { status: 403, body: { message: "Invalid token" } }), {},
+    "GET /v1/project/proj/service/primary-1: 403 Invalid token"],
+  ["a WaitTimeoutError", () => (fake.services.get("primary-1")!.state = "REBUILDING"), { timeoutSeconds: 0.05 },
+    "timed out after 0.05s waiting for primary 'primary-1' to be RUNNING with a first backup (last state: REBUILDING, backups: 1)"],
+])("%s raised inside the serialized provider keeps its message through the host", async (_name, setup, patch, message) => {
+  setup();
+  const inputs: Props = {
+    project: "proj",
+    serviceName: "primary-1",
+    serviceType: "valkey",
+    replicasToAdd: 1,
+    requireBackup: true,
+    apiUrl: fake.url,
+    apiToken: TOKEN,
+    pollSeconds: 0.01,
+    __provider: serialized.readiness,
+    ...patch,
+  };
+  await expect(create(READY_URN, inputs)).rejects.toThrow(message);
+});
+
 test("the token appears in no response and no host output", () => {
   expect(responses.length).toBeGreaterThan(5);
   expect(responses.filter((r) => r.includes(TOKEN))).toEqual([]);
