@@ -6,7 +6,7 @@ import { measureConstruct } from "./construct";
 import { Emulated } from "./emulated";
 import { BenchOptions, parseOptions } from "./options";
 import { measurePromotion } from "./promotion";
-import { ComponentDeploy, harnessDeploy, measureProvisioning } from "./provisioning";
+import { ComponentDeploy, harnessDeploy, measureColdStart, measureProvisioning } from "./provisioning";
 import { measureReplication } from "./replicationLag";
 import { markdown, Row, SERIALIZED_GOAL_BYTES, table } from "./report";
 import { measureSerialized } from "./serializedSize";
@@ -35,6 +35,8 @@ export async function runBench(options: BenchOptions, componentDeploy: { run: Co
   const delays = { buildMs: options.buildMs, backupMs: options.backupMs, promoteMs: options.promoteMs };
   const started = Date.now();
   try {
+    // First: it needs a process where Pulumi has serialized nothing yet.
+    const coldStart = await measureColdStart(componentDeploy.run, options.replicas, options.pollSeconds);
     const emu = await Emulated.start(delays);
     let provisioning, promotion;
     try {
@@ -58,7 +60,8 @@ export async function runBench(options: BenchOptions, componentDeploy: { run: Co
     const results: Results = {
       "provisioning.ratio": provisioning.ratio,
       "provisioning.serialRatio": provisioning.serialRatio,
-      "provisioning.coldStartMs": provisioning.coldStartMs,
+      "provisioning.coldStartMs": coldStart.installedMs ?? coldStart.sourceTreeMs,
+      "provisioning.coldStartMsSourceTree": coldStart.sourceTreeMs,
       "promotion.apiCalls": promotion.apiCalls,
       "promotion.polls": promotion.polls,
       "promotion.ratio": promotion.ratio,
@@ -67,7 +70,7 @@ export async function runBench(options: BenchOptions, componentDeploy: { run: Co
       "provider.serializedBytesSourceTree": serialized.sourceTree,
       "replication.lagMsP50": replication.lagMsP50,
       "replication.lagMsP99": replication.lagMsP99,
-      details: { provisioning, promotion, construct, serialized, replication },
+      details: { coldStart, provisioning, promotion, construct, serialized, replication },
       delays,
       sizes: {
         replicas: options.replicas,
@@ -93,7 +96,7 @@ function rowsOf(r: Results, sourceTreeOnly: boolean): Row[] {
   const rows: Row[] = [
     { figure: "provisioning.ratio", value: String(r["provisioning.ratio"]), goal: "<= 1.10", met: r["provisioning.ratio"] <= 1.1 },
     { figure: "provisioning.serialRatio", value: String(r["provisioning.serialRatio"]), goal: "(step by step / component)" },
-    { figure: "provisioning.coldStartMs", value: `${r["provisioning.coldStartMs"]} ms`, goal: "(once per process)" },
+    { figure: "provisioning.coldStartMs", value: `${r["provisioning.coldStartMs"]} ms${sourceTreeOnly ? " (source tree)" : ""}`, goal: "(once per pulumi up)" },
     { figure: "promotion.apiCalls", value: String(r["promotion.apiCalls"]), goal: "2", met: r["promotion.apiCalls"] === 2 },
     { figure: "promotion.polls", value: String(r["promotion.polls"]), goal: "" },
     { figure: "promotion.ratio", value: String(r["promotion.ratio"]), goal: "<= 1.2", met: r["promotion.ratio"] <= 1.2 },

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { BUILD, installCompiled } from "./installed";
 
 export const PROVIDERS = {
   replicaPromotion: ["replicaPromotion", "replicaPromotionProvider"],
@@ -17,8 +16,6 @@ export interface SerializedFigures {
   sourceTree: Record<ProviderName, number>;
   installedSkipped?: string;
 }
-
-const ROOT = path.resolve(__dirname, __filename.endsWith(".js") ? "../../.." : "..");
 
 /** What pulumi.dynamic.Resource stores in `__provider` (serializeProvider in @pulumi/pulumi/dynamic). */
 async function serializedBytes(provider: object): Promise<number> {
@@ -36,38 +33,15 @@ async function measureFrom(providerDir: string): Promise<Record<ProviderName, nu
   return sizes;
 }
 
-/** The bench's own build of provider/; none under ts-jest, whose module registry hides modules from Pulumi's serializer. */
-function compiledProviderDir(): string | undefined {
-  const dir = path.resolve(__dirname, "../provider");
-  return __filename.endsWith(".js") && fs.existsSync(path.join(dir, "replicaPromotion.js")) ? dir : undefined;
-}
-
-/**
- * Installs the compiled package as `node_modules/pulumi-aiven-read-replicas` of a temporary
- * project (its dependencies linked to ours: no network), then serializes from there.
- */
-async function measureInstalled(compiled: string): Promise<Record<ProviderName, number>> {
-  const project = fs.mkdtempSync(path.join(os.tmpdir(), "bench-installed-"));
-  try {
-    const modules = path.join(project, "node_modules");
-    const pkg = path.join(modules, "pulumi-aiven-read-replicas");
-    fs.mkdirSync(path.join(pkg, "dist"), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, "package.json"), path.join(pkg, "package.json"));
-    fs.cpSync(compiled, path.join(pkg, "dist/provider"), { recursive: true });
-    for (const dep of fs.readdirSync(path.join(ROOT, "node_modules"))) {
-      if (dep.startsWith(".") || dep === "pulumi-aiven-read-replicas") continue;
-      fs.symlinkSync(path.join(ROOT, "node_modules", dep), path.join(modules, dep));
-    }
-    return await measureFrom(path.join(pkg, "dist/provider"));
-  } finally {
-    fs.rmSync(project, { recursive: true, force: true });
-  }
-}
-
 export async function measureSerialized(): Promise<SerializedFigures> {
   // provider/ beside this file: the .ts sources under ts-jest, their local build when compiled.
   const sourceTree = await measureFrom(path.resolve(__dirname, "../provider"));
-  const compiled = compiledProviderDir();
-  if (!compiled) return { sourceTree, installed: null, installedSkipped: "not compiled: run npm run bench" };
-  return { sourceTree, installed: await measureInstalled(compiled) };
+  // Not under ts-jest: its module registry hides modules from Pulumi's serializer.
+  if (!BUILD) return { sourceTree, installed: null, installedSkipped: "not compiled: run npm run bench" };
+  const installed = installCompiled(BUILD, ["provider"]);
+  try {
+    return { sourceTree, installed: await measureFrom(path.join(installed.dist, "provider")) };
+  } finally {
+    installed.dispose();
+  }
 }
