@@ -1,8 +1,8 @@
-import { ReadReplicaSet } from "../components/readReplicaSet";
-import { runProgram } from "../harness";
 import { execFile } from "child_process";
 import * as path from "path";
 import { promisify } from "util";
+import { ReadReplicaSet } from "../components/readReplicaSet";
+import { runProgram } from "../harness";
 import { Emulated, PROJECT, TOKEN, round, timed } from "./emulated";
 import { BUILD, installCompiled } from "./installed";
 
@@ -47,6 +47,7 @@ async function criticalPath(emu: Emulated, prefix: string): Promise<void> {
   await emu.readyPrimary(`${prefix}-primary`);
   await emu.runningReplica(`${prefix}-replica-0`, `${prefix}-primary`);
 }
+
 /** The seeds' CLI steps: create the primary, wait for its backup, then each replica in turn. */
 async function serialDeploy(emu: Emulated, prefix: string, replicas: number): Promise<void> {
   await emu.readyPrimary(`${prefix}-primary`);
