@@ -99,8 +99,10 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
+// `on`, not `once`: the emulator's own signal hook re-raises the signal when it is the only
+// listener left, which would end the process before the shutdown below has closed the emulator.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
     console.error(`\n${signal}: stopping the emulator and its engines`);
     void shutdown(130);
   });
