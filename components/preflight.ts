@@ -1,5 +1,6 @@
 import * as aiven from "@pulumi/aiven";
 import * as pulumi from "@pulumi/pulumi";
+import { MAX_LIVE_READ_REPLICAS } from "../provider/primaryReadiness";
 import type { ReadReplicaSetArgs } from "./readReplicaSetArgs";
 
 /** One broken rule: `path` is the argument path, e.g. `replicas[2].plan`. */
@@ -20,8 +21,6 @@ export class PreflightError extends Error {
   }
 }
 
-/** Aiven's limit of live read replicas per primary. */
-export const MAX_READ_REPLICAS = 5;
 export const DEFAULT_REPLICA_PLAN = "startup-4";
 export const SERVICE_TYPES = ["valkey", "caching", "redis"] as const;
 
@@ -139,8 +138,8 @@ export function validateReadReplicaSet(args: ReadReplicaSetArgs): PreflightIssue
       if (replica.cloud !== undefined && isPlain(replica.cloud)) add(`${path}.cloud`, cloudProblem(replica.cloud));
     });
     const live = replicas.filter((replica) => replica && !replica.promote).length;
-    if (live > MAX_READ_REPLICAS) {
-      add("replicas", `${live} replicas that are not promoted; Aiven allows at most ${MAX_READ_REPLICAS} read replicas per primary`);
+    if (live > MAX_LIVE_READ_REPLICAS) {
+      add("replicas", `${live} replicas that are not promoted; Aiven allows at most ${MAX_LIVE_READ_REPLICAS} read replicas per primary`);
     }
   }
 
