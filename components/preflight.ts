@@ -1,6 +1,7 @@
 import * as aiven from "@pulumi/aiven";
 import * as pulumi from "@pulumi/pulumi";
 import { MAX_LIVE_READ_REPLICAS } from "../provider/primaryReadiness";
+import { cloudProblem, projectProblem, serviceNameProblem } from "../provider/rules";
 import type { ReadReplicaSetArgs } from "./readReplicaSetArgs";
 
 /** One broken rule: `path` is the argument path, e.g. `replicas[2].plan`. */
@@ -23,38 +24,7 @@ export class PreflightError extends Error {
 
 export const DEFAULT_REPLICA_PLAN = "startup-4";
 export const SERVICE_TYPES = ["valkey", "caching", "redis"] as const;
-
-const PROJECT_PATTERN = /^[a-zA-Z0-9_-]{1,63}$/;
-const SERVICE_NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
-const CLOUD_PATTERN = /^[a-z]+-[a-z0-9-]+$/;
-
-/** Rules for values that may arrive as Outputs: each returns a message, or undefined when valid. */
-export function projectProblem(project: unknown): string | undefined {
-  if (typeof project !== "string" || !PROJECT_PATTERN.test(project)) {
-    return `${describe(project)} is not a valid project name; use 1-63 of letters, digits, '_' and '-'`;
-  }
-  return undefined;
-}
-
-export function cloudProblem(cloud: unknown): string | undefined {
-  if (typeof cloud !== "string" || !CLOUD_PATTERN.test(cloud)) {
-    return `${describe(cloud)} is not a cloud name; use the provider-region form, e.g. 'google-europe-west1'`;
-  }
-  return undefined;
-}
-
-function serviceNameProblem(name: unknown): string | undefined {
-  if (typeof name !== "string" || !SERVICE_NAME_PATTERN.test(name)) {
-    return `${describe(name)} is not a valid service name; start with a lowercase letter, then up to 62 of a-z, 0-9 and '-'`;
-  }
-  return undefined;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === "string") return `'${value}'`;
-  if (value === undefined) return "nothing";
-  return JSON.stringify(value) ?? String(value);
-}
+export { cloudProblem, projectProblem };
 
 /** A plain value is checked now; an Output is checked by the caller when it resolves. */
 function isPlain(value: unknown): boolean {

@@ -1,9 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { AivenClient, AivenClientOptions, resolveApiUrl } from "./aivenClient";
 import { resolveToken } from "./credentials";
+import { describeValue, projectProblem, serviceNameProblem } from "./rules";
 
 // What the engine sends for a value not known yet (preview): such values are checked later.
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Inputs both providers share. */
 export interface CommonInputs {
@@ -60,19 +61,11 @@ export class InputChecker {
   }
 
   project(key: string): this {
-    return this.rule(key, (v) =>
-      typeof v === "string" && /^[a-zA-Z0-9_-]{1,63}$/.test(v)
-        ? undefined
-        : `${describeValue(v)} is not a valid project name; use 1-63 of letters, digits, '_' and '-'`,
-    );
+    return this.rule(key, projectProblem);
   }
 
   serviceName(key: string): this {
-    return this.rule(key, (v) =>
-      typeof v === "string" && /^[a-z][a-z0-9-]{0,62}$/.test(v)
-        ? undefined
-        : `${describeValue(v)} is not a valid service name; start with a lowercase letter, then up to 62 of a-z, 0-9 and '-'`,
-    );
+    return this.rule(key, serviceNameProblem);
   }
 
   positiveNumber(key: string, optional = true): this {
@@ -100,10 +93,4 @@ export class InputChecker {
     if (reason !== undefined) this.failures.push({ property: key, reason });
     return this;
   }
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === "string") return `'${value}'`;
-  if (value === undefined) return "nothing";
-  return JSON.stringify(value) ?? String(value);
 }

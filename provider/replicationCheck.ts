@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { diffByKeys } from "./dynamicCommon";
+import { diffByKeys, UNKNOWN } from "./dynamicCommon";
 import { checkReplication } from "./replication";
 import { DEFAULT_POLL_SECONDS, logProgress } from "./waitFor";
 
@@ -36,9 +36,6 @@ export type ReplicationCheckArgs = {
 
 /** Replication normally catches up in milliseconds; minutes mean something is wrong. */
 export const DEFAULT_REPLICATION_TIMEOUT_SECONDS = 300;
-
-// What the engine sends for a value not known yet (preview).
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Check failures for the inputs; a URI is never quoted in a reason (it holds the password). */
 export function replicationInputProblems(inputs: Record<string, unknown>): pulumi.dynamic.CheckFailure[] {
