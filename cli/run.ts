@@ -49,7 +49,7 @@ function program(io: CliIo, done: (code: number) => void): Command {
 
   cli
     .command("verify")
-    .description("write a canary key to the primary and wait until every live read replica returns it")
+    .description("write a canary key to the primary and wait until every live read replica returns it (a replica not RUNNING, or without a URI, fails unchecked)")
     .requiredOption("--project <project>", "Aiven project")
     .requiredOption("--primary <service>", "the primary service")
     .addOption(apiUrl())

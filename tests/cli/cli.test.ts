@@ -8,6 +8,7 @@ import { STATUS_COLUMNS } from "../../cli/commands/status";
 import { replicaPromotionProvider } from "../../provider/replicaPromotion";
 import { rememberConfiguredToken } from "../../provider/credentials";
 import { setProgressLogger } from "../../provider/waitFor";
+import { FakeAiven } from "../provider/fakeAivenServer";
 import { canaryKeys, createSet, describeWithEngines, passwordOf, running, shutdownEngine, startTopologyEmulator, Topology, TOKEN } from "../replication/topology";
 
 interface Run {
@@ -157,6 +158,54 @@ describe("API errors against the emulator", () => {
   });
 });
 
+/** An API (the scripted fake) that lists primary `cp`, at `cpUri` (default a closed port), with these replicas. */
+async function fakeTopology(replicas: Record<string, { state: string; uri?: string }>, cpUri = "redis://default:pw-5150@127.0.0.1:1"): Promise<FakeAiven> {
+  const fake = await new FakeAiven().start();
+  fake.addService("cp", { plan: "business-4", service_uri: cpUri, backups: [{ backup_name: "b1", backup_time: "2025-01-01T00:00:00Z" }] });
+  Object.entries(replicas).forEach(([name, r], i) => {
+    fake.addService(name, { plan: "startup-4", state: r.state, ...(r.uri === undefined ? {} : { service_uri: r.uri }) });
+    fake.link(`rr-${i}`, "cp", name);
+  });
+  return fake;
+}
+const fakeArgs = (fake: FakeAiven, ...rest: string[]) => ["verify", "--project", "proj", "--primary", "cp", "--api-url", fake.url, ...rest];
+
+describe("verify: a replica not RUNNING or without a service URI", () => {
+  let fake: FakeAiven;
+  beforeAll(async () => {
+    // Were any of these checked, the closed port of cp's URI would end verify with exit 2;
+    // r2's empty URI would have ioredis connect to whatever listens on 127.0.0.1:6379.
+    fake = await fakeTopology({ r1: { state: "REBUILDING", uri: "redis://default:pw-1@127.0.0.1:2" }, r2: { state: "RUNNING", uri: "" }, r3: { state: "POWEROFF" } });
+  });
+  afterAll(() => fake.stop());
+  const messages = [
+    "replica 'r1' is REBUILDING, not RUNNING: not checked",
+    "replica 'r2' has no service URI to connect to (state RUNNING): not checked",
+    "replica 'r3' is POWEROFF, not RUNNING: not checked",
+  ];
+
+  test("fails each one unchecked, naming it and its state: exit 1", async () => {
+    const run = await cli(fakeArgs(fake, "--timeout", "0.5"), { AIVEN_TOKEN: TOKEN });
+    expect(run).toEqual({
+      code: 1,
+      stdout: "REPLICA  RESULT\nr1       FAILED\nr2       FAILED\nr3       FAILED\n",
+      stderr: messages.map((m) => `error: ${m}\n`).join(""),
+    });
+  });
+
+  test("--json lists them in failures", async () => {
+    const run = await cli(fakeArgs(fake, "--timeout", "0.5", "--json"), { AIVEN_TOKEN: TOKEN });
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toEqual({
+      project: "proj",
+      primary: "cp",
+      ok: false,
+      lagMs: {},
+      failures: messages.map((message, i) => ({ replica: `r${i + 1}`, message })),
+    });
+  });
+});
+
 describeWithEngines("status and verify against the emulator's engines", () => {
   let t: Topology;
   let uris: Record<string, string>;
@@ -231,6 +280,33 @@ describeWithEngines("status and verify against the emulator's engines", () => {
       ["cr3", expect.stringMatching(/^ok, \d+ ms$/)],
       ["ok: 3 replica(s) returned the canary"],
     ]);
+  });
+
+  test("verify checks only the RUNNING replicas with a URI; the others fail unchecked: exit 1, no canary left", async () => {
+    // The API (a scripted fake) reports cr2 REBUILDING, though its engine would pass the check.
+    const fake = await fakeTopology({ cr1: { state: "RUNNING", uri: uris["cr1"] }, cr2: { state: "REBUILDING", uri: uris["cr2"] }, cr9: { state: "RUNNING" } }, uris["cp"]);
+    try {
+      const run = await cli(fakeArgs(fake, "--timeout", "2", "--poll", "0.05"), env());
+      expect(run.code).toBe(1);
+      expect(run.stdout.trimEnd().split("\n").map(cells)).toEqual([
+        ["REPLICA", "RESULT"],
+        ["cr1", expect.stringMatching(/^ok, \d+ ms$/)],
+        ["cr2", "FAILED"],
+        ["cr9", "FAILED"],
+      ]);
+      const failures = [
+        { replica: "cr2", message: "replica 'cr2' is REBUILDING, not RUNNING: not checked" },
+        { replica: "cr9", message: "replica 'cr9' has no service URI to connect to (state RUNNING): not checked" },
+      ];
+      expect(run.stderr).toBe(failures.map((f) => `error: ${f.message}\n`).join(""));
+      expect(await canaryKeys(uris["cp"])).toEqual([]);
+
+      const json = await cli(fakeArgs(fake, "--timeout", "2", "--poll", "0.05", "--json"), env());
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout)).toEqual({ project: "proj", primary: "cp", ok: false, lagMs: { cr1: expect.any(Number) }, failures });
+    } finally {
+      await fake.stop();
+    }
   });
 
   // Order matters from here: cr3 is promoted, then cr2's engine is stopped.
