@@ -97,12 +97,13 @@ async function promote(inputs: ReplicaPromotionInputs, prior?: Partial<ReplicaPr
     describe: (s) => `${s.state}${linkedTo(s, project, primary, replica) ? ", read_replica integration still present" : ""}`,
   });
 
-  // An update of an already promoted replica keeps what the promotion recorded.
-  const keepPrior = !link && typeof prior?.integrationId === "string";
+  // An update of an already promoted replica that deleted nothing keeps what the promotion
+  // recorded, including a promotion adopted after an automatic failover (integrationId null).
+  const kept = !link && prior?.promoted === true && typeof prior.promotedAt === "string" ? prior : undefined;
   return {
     ...withoutToken(inputs),
-    integrationId: keepPrior ? (prior?.integrationId ?? null) : removed,
-    promotedAt: keepPrior && prior?.promotedAt ? prior.promotedAt : new Date().toISOString(),
+    integrationId: kept ? (kept.integrationId ?? null) : removed,
+    promotedAt: kept?.promotedAt ?? new Date().toISOString(),
     promoted: true,
   };
 }
