@@ -29,6 +29,8 @@ export interface ServiceResult {
   id: string;
   state: Record<string, unknown>;
   action: Action;
+  /** On a replace: the old service, which the engine deletes only once the whole run succeeded. */
+  replaced?: { project: string; serviceName: string };
 }
 
 export interface ServiceWait {
@@ -81,8 +83,8 @@ export async function applyService(
     if (prior.inputs.serviceName !== serviceName || prior.inputs.project !== project) {
       await client.createService(project, createRequest(serviceType, inputs));
       const created = await waitRunning(client, serviceType, project, serviceName, wait);
-      await client.deleteService(String(prior.inputs.project), String(prior.inputs.serviceName));
-      return { id, state: serviceState(created, project), action: "replace" };
+      const replaced = { project: String(prior.inputs.project), serviceName: String(prior.inputs.serviceName) };
+      return { id, state: serviceState(created, project), action: "replace", replaced };
     }
     const update = updateRequest(prior.inputs as unknown as ServiceInputs, inputs);
     if (!update) return { id, state: live ? serviceState(live, project) : prior.outputs, action: "same" };

@@ -31,6 +31,8 @@ export async function runProgram(program: Program, options: RunOptions): Promise
 
   const result: RunResult = { project, stack, resources: [], outputs: {}, logs: [], durationMs: 0 };
   const errors: string[] = [];
+  // Create-before-delete, as the engine does: replaced services go last, and only after success.
+  const replacedServices: Array<{ project: string; serviceName: string }> = [];
   let inFlight = 0;
 
   const record = (entry: Omit<ResourceRecord, "durationMs">, since: number, serialized?: unknown): ResourceRecord => {
@@ -61,6 +63,7 @@ export async function runProgram(program: Program, options: RunOptions): Promise
           const serviceType = SERVICE_RESOURCE_TYPES[args.type];
           if (serviceType) {
             const done = await applyService(client, serviceType, inputs, old, options.refresh ?? false, wait);
+            if (done.replaced) replacedServices.push(done.replaced);
             record({ type: args.type, name: args.name, id: done.id, custom: true, inputs, outputs: done.state, action: done.action }, since);
             return { id: done.id, state: done.state };
           }
@@ -121,7 +124,10 @@ export async function runProgram(program: Program, options: RunOptions): Promise
     await Promise.race([stopped, (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs()]);
     // A turn for rejections of the last registrations to surface.
     await new Promise((resolve) => setImmediate(resolve));
-    if (errors.length === 0) await deleteRemoved(options.previous, result, dynamic, client, record);
+    if (errors.length === 0) {
+      await deleteRemoved(options.previous, result, dynamic, client, record);
+      for (const old of replacedServices) await client.deleteService(old.project, old.serviceName);
+    }
   } finally {
     finished = true;
     if (options.clientTuning) setProviderClientTuning(undefined);

@@ -56,7 +56,49 @@ async function getPrimary(client: AivenClient, project: string, name: string): P
   }
 }
 
-async function ensureReady(inputs: PrimaryReadinessInputs): Promise<PrimaryReadinessOutputs> {
+/** The incoming read_replica link of a managed replica; `missing` when it does not exist yet. */
+async function replicaSource(
+  client: AivenClient,
+  project: string,
+  name: string,
+): Promise<{ name: string; missing: boolean; source?: string }> {
+  try {
+    const service = await client.getService(project, name);
+    const link = (service.service_integrations ?? []).find((i) => i.integration_type === "read_replica" && i.dest_service === name);
+    return { name, missing: false, source: link?.source_service };
+  } catch (e) {
+    if (isAivenApiError(e, 404)) return { name, missing: true };
+    throw e;
+  }
+}
+
+/**
+ * The replicas this run will create. With `managedReplicas`: the named replicas that do not exist
+ * yet (one with promote: true is created as a read replica first, so it counts too). Without:
+ * the growth of `replicasToAdd`.
+ */
+async function replicasToCreate(
+  client: AivenClient,
+  inputs: PrimaryReadinessInputs,
+  olds?: Partial<PrimaryReadinessInputs>,
+): Promise<string[] | number> {
+  if (inputs.managedReplicas === undefined) return Math.max(0, inputs.replicasToAdd - (olds?.replicasToAdd ?? 0));
+  const standings = await Promise.all(inputs.managedReplicas.map((name) => replicaSource(client, inputs.project, name)));
+  const elsewhere = standings.filter((s) => s.source !== undefined && s.source !== inputs.serviceName);
+  if (elsewhere.length > 0) {
+    const which = elsewhere.map((s) => `'${s.name}' replicates from '${s.source}'`).join(", ");
+    throw new Error(
+      `${which}, not from '${inputs.serviceName}': Aiven cannot move a read replica to another primary, so nothing ` +
+        "was changed. Replace those replicas (pulumi up --replace <urn>) or give them new names",
+    );
+  }
+  return standings.filter((s) => s.missing).map((s) => s.name);
+}
+
+const quoted = (names: string[]) => names.map((n) => `'${n}'`).join(", ");
+
+/** Gates replica creation: the primary is RUNNING (with a backup) and stays within 5 replicas. */
+async function ensureReady(inputs: PrimaryReadinessInputs, olds?: Partial<PrimaryReadinessInputs>): Promise<PrimaryReadinessOutputs> {
   const { project, serviceName } = inputs;
   const wait = waitSettings(inputs);
   const client = clientFor(inputs);
@@ -68,6 +110,11 @@ async function ensureReady(inputs: PrimaryReadinessInputs): Promise<PrimaryReadi
         "a read replica must have its primary's service type",
     );
   }
+  const creating = await replicasToCreate(client, inputs, olds);
+  const adding = typeof creating === "number" ? creating : creating.length;
+  // Nothing to gate (say a replica was promoted after the primary failed): record, wait for nothing.
+  if (adding === 0) return observed(inputs, pending);
+
   const backups = (s: AivenService) => s.backups?.length ?? 0;
   const service = await waitFor<AivenService>({
     what: `primary '${serviceName}' to be RUNNING${inputs.requireBackup ? " with a first backup" : ""}`,
@@ -80,29 +127,25 @@ async function ensureReady(inputs: PrimaryReadinessInputs): Promise<PrimaryReadi
       return next;
     },
     done: (s) => s.state === "RUNNING" && (!inputs.requireBackup || backups(s) >= 1),
+    // A powered-off (failed) primary does not come back by itself: say so now, not at the deadline.
+    fail: (s) =>
+      s.state === "POWEROFF"
+        ? `primary '${serviceName}' is POWEROFF and cannot take read replicas; power it on, or fail over to a promoted replica (failoverTo)`
+        : undefined,
     describe: (s) => (inputs.requireBackup ? `${s.state}, backups: ${backups(s)}` : s.state),
   });
 
   const live = liveReadReplicas(service, serviceName);
-  const managed = new Set(inputs.managedReplicas ?? []);
-  const others = live.filter((name) => !managed.has(name));
-  if (others.length + inputs.replicasToAdd > MAX_LIVE_READ_REPLICAS) {
-    const listed = others.length > 0 ? ` (${others.map((n) => `'${n}'`).join(", ")})` : "";
+  if (live.length + adding > MAX_LIVE_READ_REPLICAS) {
+    const listed = live.length > 0 ? ` (${quoted(live)})` : "";
+    const named = typeof creating === "number" ? "" : ` (${quoted(creating)})`;
     throw new Error(
-      `primary '${serviceName}' already has ${others.length} live read replica(s) not managed by this set${listed}; ` +
-        `adding ${inputs.replicasToAdd} would make ${others.length + inputs.replicasToAdd}, ` +
-        `over Aiven's limit of ${MAX_LIVE_READ_REPLICAS} per primary`,
+      `primary '${serviceName}' has ${live.length} live read replica(s)${listed}; creating ${adding} more${named} ` +
+        `would make ${live.length + adding}, over Aiven's limit of ${MAX_LIVE_READ_REPLICAS} per primary ` +
+        "(a replica with promote: true is created as a read replica first)",
     );
   }
-  return { ...withoutToken(inputs), state: service.state, backupCount: backups(service), liveReplicas: live.length };
-}
-
-function addsReplicas(olds: Partial<PrimaryReadinessOutputs>, news: PrimaryReadinessInputs): boolean {
-  if (news.managedReplicas === undefined || olds.managedReplicas === undefined) {
-    return news.replicasToAdd > (olds.replicasToAdd ?? 0);
-  }
-  const before = new Set(olds.managedReplicas);
-  return news.managedReplicas.some((name) => !before.has(name));
+  return observed(inputs, service);
 }
 
 function observed(inputs: PrimaryReadinessInputs, service: AivenService): PrimaryReadinessOutputs {
@@ -156,12 +199,7 @@ export const primaryReadinessProvider: pulumi.dynamic.ResourceProvider<PrimaryRe
   },
 
   async update(_id, olds, news) {
-    // The gate matters only for replicas about to be created. Without new ones (say a replica was
-    // promoted after the primary failed) it records the primary's state and waits for nothing.
-    if (!addsReplicas(olds as Partial<PrimaryReadinessOutputs>, news)) {
-      return { outs: observed(news, await getPrimary(clientFor(news), news.project, news.serviceName)) };
-    }
-    return { outs: await ensureReady(news) };
+    return { outs: await ensureReady(news, olds) };
   },
 
   async read(id, props) {

@@ -47,17 +47,27 @@ export interface WaitOptions<T> {
   pollMs: number;
   poll: () => Promise<T>;
   done: (value: T) => boolean;
+  /** A state that will not turn into `done` by waiting: its message fails the wait at once. */
+  fail?: (value: T) => string | undefined;
   /** The state as seen, for progress lines and the timeout message: `REBUILDING, backups: 0`. */
   describe: (value: T) => string;
   log?: ProgressLogger;
 }
 
+// A wait of half an hour at 10 s polls would otherwise print 180 lines; the host does not always
+// show them as ephemeral, so a line is repeated only when the state changes or once a minute.
+const REPEAT_PROGRESS_MS = 60_000;
+
 /** Polls until `done`, the first poll at once; fails at the deadline with the last state seen. */
 export async function waitFor<T>(options: WaitOptions<T>): Promise<T> {
   const log = options.log ?? logProgress;
+  let lastLine: string | undefined;
+  let lastLoggedAt = 0;
   for (;;) {
     const value = await options.poll();
     if (options.done(value)) return value;
+    const failure = options.fail?.(value);
+    if (failure !== undefined) throw new Error(failure);
     const state = options.describe(value);
     const remaining = options.deadline - Date.now();
     if (remaining <= 0) {
@@ -66,7 +76,12 @@ export async function waitFor<T>(options: WaitOptions<T>): Promise<T> {
         state,
       );
     }
-    log(`waiting for ${options.what} (now: ${state})`);
+    const line = `waiting for ${options.what} (now: ${state})`;
+    if (line !== lastLine || Date.now() - lastLoggedAt >= REPEAT_PROGRESS_MS) {
+      log(line);
+      lastLine = line;
+      lastLoggedAt = Date.now();
+    }
     await new Promise((resolve) => setTimeout(resolve, Math.min(options.pollMs, remaining)));
   }
 }

@@ -191,7 +191,7 @@ test("PrimaryReadiness through the host, with the token passed as an input", asy
   });
   expect(created.props).not.toHaveProperty("apiToken");
   await expect(create(READY_URN, { ...inputs, replicasToAdd: 5 })).rejects.toThrow(
-    "primary 'primary-1' already has 1 live read replica(s) not managed by this set ('replica-1'); adding 5 would make 6, over Aiven's limit of 5 per primary",
+    "primary 'primary-1' has 1 live read replica(s) ('replica-1'); creating 5 more would make 6, over Aiven's limit of 5 per primary",
   );
 });
 

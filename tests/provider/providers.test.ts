@@ -88,7 +88,7 @@ describe("ReplicaPromotion create", () => {
     expect(fake.calls.every((c) => c.authorization === `aivenv1 ${TOKEN}`)).toBe(true);
     expect(logs).toEqual([
       "promoting 'replica-1': deleting its read_replica integration rr-1 from 'primary-1'",
-      "waiting for 'replica-1' to be RUNNING as a standalone service (now: REBUILDING)",
+      // A repeated state is not logged again (within a minute).
       "waiting for 'replica-1' to be RUNNING as a standalone service (now: REBUILDING)",
     ]);
   });
@@ -257,7 +257,6 @@ describe("PrimaryReadiness", () => {
     expect(logs).toEqual([
       "waiting for primary 'primary-1' to be RUNNING with a first backup (now: REBUILDING, backups: 0)",
       "waiting for primary 'primary-1' to be RUNNING with a first backup (now: RUNNING, backups: 0)",
-      "waiting for primary 'primary-1' to be RUNNING with a first backup (now: RUNNING, backups: 0)",
     ]);
   });
   test("without requireBackup a RUNNING primary without backups passes", async () => {
@@ -303,13 +302,13 @@ describe("PrimaryReadiness", () => {
       [
         "4 live + 2 = 6 fails, naming them",
         { replicasToAdd: 2 },
-        "primary 'primary-1' already has 4 live read replica(s) not managed by this set ('replica-1', 'unmanaged-2', 'unmanaged-3', 'unmanaged-4'); adding 2 would make 6, over Aiven's limit of 5 per primary",
+        "primary 'primary-1' has 4 live read replica(s) ('replica-1', 'unmanaged-2', 'unmanaged-3', 'unmanaged-4'); creating 2 more would make 6, over Aiven's limit of 5 per primary (a replica with promote: true is created as a read replica first)",
       ],
-      ["managed replicas are not counted twice", { replicasToAdd: 2, managedReplicas: ["replica-1", "replica-9"] }, undefined],
+      ["a managed replica that exists is not counted twice", { replicasToAdd: 2, managedReplicas: ["replica-1", "replica-9"] }, undefined],
       [
-        "unmanaged replicas still count",
-        { replicasToAdd: 3, managedReplicas: ["replica-1", "replica-8", "replica-9"] },
-        "primary 'primary-1' already has 3 live read replica(s) not managed by this set ('unmanaged-2', 'unmanaged-3', 'unmanaged-4'); adding 3 would make 6, over Aiven's limit of 5 per primary",
+        "every managed replica still to be created counts, promoted or not",
+        { replicasToAdd: 1, managedReplicas: ["replica-1", "replica-8", "replica-9"] },
+        "primary 'primary-1' has 4 live read replica(s) ('replica-1', 'unmanaged-2', 'unmanaged-3', 'unmanaged-4'); creating 2 more ('replica-8', 'replica-9') would make 6, over Aiven's limit of 5 per primary (a replica with promote: true is created as a read replica first)",
       ],
     ])("%s", async (_name, patch, message) => {
       if (message === undefined) expect((await check({ ...ready, ...patch })).outs.liveReplicas).toBe(4);
@@ -317,33 +316,58 @@ describe("PrimaryReadiness", () => {
     });
   });
 
-  describe("update gates only replicas about to be created", () => {
+  describe("the gate holds only replicas about to be created", () => {
     const managed = { managedReplicas: ["replica-1", "replica-2"], replicasToAdd: 2 };
     const failedPrimary = () => {
       const primary = fake.services.get("primary-1")!;
       primary.state = "POWEROFF";
       primary.backups = [];
     };
+    beforeEach(() => {
+      fake.addService("replica-2");
+      fake.link("rr-2", "primary-1", "replica-2");
+    });
 
-    test("no new replica (one was promoted after the primary failed): records the state, waits for nothing", async () => {
+    test("no replica to create (one was promoted after the primary failed): records the state, waits for nothing", async () => {
       const { outs } = await check({ ...ready, ...managed });
       failedPrimary();
       fake.calls.length = 0;
-      const updated = await recorded(watch, () =>
-        readiness.update!("proj/primary-1", outs, { ...ready, ...managed, replicasToAdd: 1 }),
-      );
-      expect(updated.outs).toMatchObject({ state: "POWEROFF", backupCount: 0, replicasToAdd: 1 });
-      expect(requests()).toEqual(["GET /v1/project/proj/service/primary-1"]);
+      const updated = await recorded(watch, () => readiness.update!("proj/primary-1", outs, { ...ready, ...managed, replicasToAdd: 1 }));
+      expect(updated.outs).toMatchObject({ state: "POWEROFF", backupCount: 0, replicasToAdd: 1, liveReplicas: 2 });
+      expect(requests().sort()).toEqual([
+        "GET /v1/project/proj/service/primary-1",
+        "GET /v1/project/proj/service/replica-1",
+        "GET /v1/project/proj/service/replica-2",
+      ]);
       expect(logs).toEqual([]);
     });
 
-    test("a new replica name: waits for the primary as on create, and fails on its deadline", async () => {
-      const { outs } = await check({ ...ready, ...managed });
+    test("a primary-only set does not wait for a backup it does not need", async () => {
+      fake.services.get("primary-1")!.backups = [];
+      fake.services.get("primary-1")!.state = "REBUILDING";
+      const { outs } = await check({ ...ready, managedReplicas: [], replicasToAdd: 0 });
+      expect(outs).toMatchObject({ state: "REBUILDING", backupCount: 0 });
+      expect(requests()).toEqual(["GET /v1/project/proj/service/primary-1"]);
+    });
+
+    test("a replica to create under a POWEROFF primary fails at once, naming the state", async () => {
       failedPrimary();
-      const news = { ...ready, managedReplicas: [...managed.managedReplicas, "replica-3"], replicasToAdd: 3, timeoutSeconds: 0.05 };
-      expect(await failure(() => readiness.update!("proj/primary-1", outs, news))).toBe(
-        "timed out after 0.05s waiting for primary 'primary-1' to be RUNNING with a first backup (last state: POWEROFF, backups: 0)",
+      const news = { ...ready, managedReplicas: [...managed.managedReplicas, "replica-3"], replicasToAdd: 3 };
+      expect(await failure(() => check(news))).toBe(
+        "primary 'primary-1' is POWEROFF and cannot take read replicas; power it on, or fail over to a promoted replica (failoverTo)",
       );
+      expect(fake.calls.filter((c) => c.path === "/v1/project/proj/service/primary-1")).toHaveLength(1);
+    });
+
+    test("a managed replica of another primary (the primary was renamed) fails and changes nothing", async () => {
+      fake.addService("primary-2", { backups: [{ backup_name: "b1", backup_time: "2025-01-01T00:00:00Z" }] });
+      const news = { ...ready, serviceName: "primary-2", ...managed, managedReplicas: ["replica-1", "replica-2", "replica-3"] };
+      expect(await failure(() => check(news))).toBe(
+        "'replica-1' replicates from 'primary-1', 'replica-2' replicates from 'primary-1', not from 'primary-2': Aiven cannot " +
+          "move a read replica to another primary, so nothing was changed. Replace those replicas (pulumi up --replace <urn>) " +
+          "or give them new names",
+      );
+      expect(fake.calls.filter((c) => c.method !== "GET")).toEqual([]);
     });
   });
 

@@ -1,0 +1,62 @@
+// What a careless change of the set must not do to production data: a renamed primary does not
+// silently orphan its replicas, and a sixth replica is refused before anything is created.
+import { ReadReplicaSet, ReplicaSpec } from "../../index";
+import { DeployError } from "../../harness";
+import { E2E, links, PROJECT, startE2E, summary, writes } from "./helpers";
+
+let e2e: E2E;
+beforeEach(async () => {
+  e2e = await startE2E();
+});
+afterEach(() => e2e.close());
+
+/** A program with a set declared inline, the way a user's index.ts would. */
+const program = (primary: string, replicas: ReplicaSpec[]) => () => {
+  const set = new ReadReplicaSet("set", {
+    project: PROJECT,
+    primary: { name: primary, plan: "business-4", cloud: "google-europe-west1" },
+    replicas,
+    apiUrl: e2e.emulator.url,
+    pollSeconds: 0.02,
+    timeoutSeconds: 10,
+  });
+  return { replicas: set.replicaServiceNames };
+};
+
+async function deployError(run: Promise<unknown>): Promise<string[]> {
+  const error = await run.catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(DeployError);
+  return (error as DeployError).errors;
+}
+
+test("renaming the primary fails before any replica is touched, and deletes nothing", async () => {
+  const replicas = [{ name: "orders-ro-1" }, { name: "orders-ro-2" }];
+  const first = await e2e.deploy(program("orders", replicas));
+  await e2e.clearRequests();
+
+  const errors = await deployError(e2e.deploy(program("orders-v2", replicas), {}, { previous: first }));
+  expect(errors).toEqual([
+    "pulumi-nodejs:dynamic/aiven-read-replicas:PrimaryReadiness set-readiness: 'orders-ro-1' replicates from 'orders', " +
+      "'orders-ro-2' replicates from 'orders', not from 'orders-v2': Aiven cannot move a read replica to another primary, " +
+      "so nothing was changed. Replace those replicas (pulumi up --replace <urn>) or give them new names",
+  ]);
+  // The new primary was created (create-before-delete), the old one and its replicas are intact.
+  expect(writes(await e2e.requests())).toEqual([`POST /v1/project/${PROJECT}/service`]);
+  expect(links(await e2e.services())).toEqual(["orders-ro-1 <- orders", "orders-ro-2 <- orders"]);
+  expect(summary(await e2e.services()).map((s) => s.split(" ")[0])).toEqual(["orders", "orders-ro-1", "orders-ro-2", "orders-v2"]);
+});
+
+test("a sixth replica is refused even when it is to be promoted: it is created as a read replica first", async () => {
+  const five = Array.from({ length: 5 }, (_, i) => ({ name: `cache-ro-${i}` }));
+  const first = await e2e.deploy(program("cache", five));
+  await e2e.clearRequests();
+
+  const errors = await deployError(e2e.deploy(program("cache", [...five, { name: "cache-dr", promote: true }]), {}, { previous: first }));
+  expect(errors).toEqual([
+    "pulumi-nodejs:dynamic/aiven-read-replicas:PrimaryReadiness set-readiness: primary 'cache' has 5 live read replica(s) " +
+      "('cache-ro-0', 'cache-ro-1', 'cache-ro-2', 'cache-ro-3', 'cache-ro-4'); creating 1 more ('cache-dr') would make 6, " +
+      "over Aiven's limit of 5 per primary (a replica with promote: true is created as a read replica first)",
+  ]);
+  expect(writes(await e2e.requests())).toEqual([]);
+  expect(links(await e2e.services())).toHaveLength(5);
+});
