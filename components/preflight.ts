@@ -1,7 +1,7 @@
 import * as aiven from "@pulumi/aiven";
 import * as pulumi from "@pulumi/pulumi";
 import { MAX_LIVE_READ_REPLICAS } from "../provider/primaryReadiness";
-import { cloudProblem, projectProblem, serviceNameProblem } from "../provider/rules";
+import { cloudProblem, describeValue, projectProblem, serviceNameProblem } from "../provider/rules";
 import type { ReadReplicaSetArgs } from "./readReplicaSetArgs";
 
 /** One broken rule: `path` is the argument path, e.g. `replicas[2].plan`. */
@@ -25,6 +25,17 @@ export class PreflightError extends Error {
 export const DEFAULT_REPLICA_PLAN = "startup-4";
 export const SERVICE_TYPES = ["valkey", "caching", "redis"] as const;
 export { cloudProblem, projectProblem };
+
+/** Flags are checked for their type: a string "false" is truthy and would start a promotion. */
+function booleanProblem(value: unknown): string | undefined {
+  return value === undefined || typeof value === "boolean" ? undefined : `${describeValue(value)} must be true or false`;
+}
+
+function positiveNumberProblem(value: unknown): string | undefined {
+  return value === undefined || (typeof value === "number" && Number.isFinite(value) && value > 0)
+    ? undefined
+    : `${describeValue(value)} must be a positive number of seconds`;
+}
 
 /** A plain value is checked now; an Output is checked by the caller when it resolves. */
 function isPlain(value: unknown): boolean {
@@ -78,16 +89,26 @@ export function validateReadReplicaSet(args: ReadReplicaSetArgs): PreflightIssue
     add("primary", "is required: give at least { name, plan }");
   } else {
     checkName("primary.name", primary.name);
+    add("primary.existing", booleanProblem(primary.existing));
     if (primary.existing) {
       if (primary.plan !== undefined) {
         add("primary.plan", "cannot be set with existing: true; an adopted primary keeps its own plan");
+      }
+      if (primary.cloud !== undefined) {
+        add("primary.cloud", "cannot be set with existing: true; an adopted primary keeps its own cloud, and replicas default to it");
+      }
+      if (primary.terminationProtection !== undefined) {
+        add("primary.terminationProtection", "cannot be set with existing: true; this set does not manage the adopted primary");
       }
     } else if (primary.plan === undefined || primary.plan === "") {
       add("primary.plan", "is required unless existing: true, e.g. 'business-4'");
     } else if (/^free-/.test(primary.plan)) {
       add("primary.plan", `'${primary.plan}' has no backups, so it cannot have read replicas; use a paid plan such as 'business-4'`);
     }
-    if (primary.cloud !== undefined && isPlain(primary.cloud)) add("primary.cloud", cloudProblem(primary.cloud));
+    if (!primary.existing) {
+      if (primary.cloud !== undefined && isPlain(primary.cloud)) add("primary.cloud", cloudProblem(primary.cloud));
+      add("primary.terminationProtection", booleanProblem(primary.terminationProtection));
+    }
   }
 
   const replicas = args.replicas;
@@ -106,12 +127,17 @@ export function validateReadReplicaSet(args: ReadReplicaSetArgs): PreflightIssue
         add(`${path}.plan`, `'${plan}' is not a read replica plan; allowed: ${replicaPlans.join(", ")}`);
       }
       if (replica.cloud !== undefined && isPlain(replica.cloud)) add(`${path}.cloud`, cloudProblem(replica.cloud));
+      add(`${path}.promote`, booleanProblem(replica.promote));
+      add(`${path}.terminationProtection`, booleanProblem(replica.terminationProtection));
     });
     const live = replicas.filter((replica) => replica && !replica.promote).length;
     if (live > MAX_LIVE_READ_REPLICAS) {
       add("replicas", `${live} replicas that are not promoted; Aiven allows at most ${MAX_LIVE_READ_REPLICAS} read replicas per primary`);
     }
   }
+
+  add("waitForBackup", booleanProblem(args.waitForBackup));
+  add("verifyReplication", booleanProblem(args.verifyReplication));
 
   if (args.failoverTo !== undefined) {
     const target = Array.isArray(replicas) ? replicas.find((replica) => replica?.name === args.failoverTo) : undefined;
@@ -121,6 +147,9 @@ export function validateReadReplicaSet(args: ReadReplicaSetArgs): PreflightIssue
       add("failoverTo", `'${args.failoverTo}' is not promoted; set promote: true on it to fail over to it`);
     }
   }
+
+  add("timeoutSeconds", positiveNumberProblem(args.timeoutSeconds));
+  add("pollSeconds", positiveNumberProblem(args.pollSeconds));
 
   return issues;
 }

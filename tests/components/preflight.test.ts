@@ -27,6 +27,14 @@ const passing: [string, (args: ReadReplicaSetArgs) => void][] = [
   ["clouds in provider-region form", (a) => { a.primary.cloud = "aws-us-east-1"; a.replicas[0].cloud = "do-nyc"; }],
   ["cloud given as an Output (checked later)", (a) => void (a.replicas[0].cloud = pulumi.output("Bad Cloud"))],
   ["failoverTo a promoted replica", (a) => { a.replicas[0].promote = true; a.failoverTo = "replica-a"; }],
+  ["every flag as a boolean, waits as positive numbers", (a) => {
+    a.primary.terminationProtection = false;
+    a.replicas[0] = { name: "replica-a", promote: false, terminationProtection: true };
+    a.waitForBackup = false;
+    a.verifyReplication = true;
+    a.timeoutSeconds = 60;
+    a.pollSeconds = 0.5;
+  }],
 ];
 
 const failing: Case[] = [
@@ -81,8 +89,32 @@ const failing: Case[] = [
   ["primary on a free plan", (a) => void (a.primary.plan = "free-1"), [
     { path: "primary.plan", message: "'free-1' has no backups, so it cannot have read replicas; use a paid plan such as 'business-4'" },
   ]],
-  ["plan together with existing", (a) => void (a.primary.existing = true), [
+  ["plan together with existing", (a) => void (a.primary = { name: "primary", existing: true, plan: "business-4" }), [
     { path: "primary.plan", message: "cannot be set with existing: true; an adopted primary keeps its own plan" },
+  ]],
+  ["cloud and terminationProtection together with existing", (a) => void (a.primary = { name: "primary", existing: true, cloud: "aws-us-east-1", terminationProtection: true }), [
+    { path: "primary.cloud", message: "cannot be set with existing: true; an adopted primary keeps its own cloud, and replicas default to it" },
+    { path: "primary.terminationProtection", message: "cannot be set with existing: true; this set does not manage the adopted primary" },
+  ]],
+  ["promote given as the string 'false' (truthy: it would promote)", (a) => void ((a.replicas[0] as { promote: unknown }).promote = "false"), [
+    { path: "replicas[0].promote", message: "'false' must be true or false" },
+  ]],
+  ["other flags that are not booleans", (a) => {
+    (a.primary as { existing: unknown }).existing = "no";
+    (a.replicas[0] as { terminationProtection: unknown }).terminationProtection = 1;
+    (a as { waitForBackup: unknown }).waitForBackup = "true";
+    (a as { verifyReplication: unknown }).verifyReplication = null;
+  }, [
+    { path: "primary.existing", message: "'no' must be true or false" },
+    { path: "primary.plan", message: "cannot be set with existing: true; an adopted primary keeps its own plan" },
+    { path: "primary.cloud", message: "cannot be set with existing: true; an adopted primary keeps its own cloud, and replicas default to it" },
+    { path: "replicas[0].terminationProtection", message: "1 must be true or false" },
+    { path: "waitForBackup", message: "'true' must be true or false" },
+    { path: "verifyReplication", message: "null must be true or false" },
+  ]],
+  ["timeouts that are not positive numbers", (a) => { a.timeoutSeconds = 0; (a as { pollSeconds: unknown }).pollSeconds = "10"; }, [
+    { path: "timeoutSeconds", message: "0 must be a positive number of seconds" },
+    { path: "pollSeconds", message: "'10' must be a positive number of seconds" },
   ]],
   ["primary missing", (a) => void ((a as { primary: unknown }).primary = undefined), [
     { path: "primary", message: "is required: give at least { name, plan }" },
