@@ -1,10 +1,13 @@
 import * as aiven from "@pulumi/aiven";
 import * as pulumi from "@pulumi/pulumi";
 import { PrimaryReadiness } from "../provider/primaryReadiness";
-import { ReplicaPromotion } from "../provider/replicaPromotion";
+import { ReplicaPromotion, ReplicaPromotionArgs } from "../provider/replicaPromotion";
 import { ReplicationCheck } from "../provider/replicationCheck";
 import { cloudProblem, PreflightError, PreflightIssue, projectProblem, validateReadReplicaSet, DEFAULT_REPLICA_PLAN } from "./preflight";
 import type { AivenCachingService, ReadReplicaSetArgs, ReplicaHandle, ReplicaSpec } from "./readReplicaSetArgs";
+
+/** What every dynamic resource of the set needs to reach Aiven and to wait. */
+type ProviderAccess = Pick<ReplicaPromotionArgs, "apiUrl" | "apiToken" | "timeoutSeconds" | "pollSeconds">;
 
 export const READ_REPLICA_SET_TYPE = "aiven-read-replicas:index:ReadReplicaSet";
 
@@ -45,7 +48,7 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
     if (aivenServiceType === "redis") pulumi.log.warn(CACHING_END_OF_LIFE_WARNING, this);
 
     const project = checked(args.project, "project", projectProblem);
-    const access = {
+    const access: ProviderAccess = {
       apiUrl: args.apiUrl,
       apiToken: args.apiToken === undefined ? undefined : pulumi.secret(args.apiToken),
       timeoutSeconds: args.timeoutSeconds,
@@ -139,7 +142,7 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
     spec: ReplicaSpec,
     service: AivenCachingService,
     project: pulumi.Input<string>,
-    access: object,
+    access: ProviderAccess,
   ): ReplicaHandle {
     const promotion = spec.promote
       ? new ReplicaPromotion(
