@@ -24,7 +24,7 @@ export interface ReadReplicaSetArgs {
   verifyReplication?: boolean;
   /** Name of a promoted replica that takes over as the write endpoint. */
   failoverTo?: string;
-  /** Deadline of each wait (readiness, promotion, replication check); default 1800. */
+  /** Deadline of each wait (readiness, promotion, replication check); default 1800, 300 for the check. */
   timeoutSeconds?: number;
   /** Poll interval of those waits, fractions allowed; default 10. */
   pollSeconds?: number;
