@@ -88,8 +88,9 @@ async function replicasToCreate(
   if (elsewhere.length > 0) {
     const which = elsewhere.map((s) => `'${s.name}' replicates from '${s.source}'`).join(", ");
     throw new Error(
-      `${which}, not from '${inputs.serviceName}': Aiven cannot move a read replica to another primary, so nothing ` +
-        "was changed. Replace those replicas (pulumi up --replace <urn>) or give them new names",
+      `${which}, not from '${inputs.serviceName}': Aiven cannot move a read replica to another primary, so no replica ` +
+        `was changed. Give those replicas new names (they are then created from '${inputs.serviceName}' and the old ones ` +
+        "deleted), or keep the primary's name",
     );
   }
   return standings.filter((s) => s.missing).map((s) => s.name);

@@ -29,7 +29,7 @@ async function deployError(run: Promise<unknown>): Promise<string[]> {
   return (error as DeployError).errors;
 }
 
-test("renaming the primary fails before any replica is touched, and deletes nothing", async () => {
+test("renaming the primary stops before any replica is touched, and deletes nothing", async () => {
   const replicas = [{ name: "orders-ro-1" }, { name: "orders-ro-2" }];
   const first = await e2e.deploy(program("orders", replicas));
   await e2e.clearRequests();
@@ -38,7 +38,8 @@ test("renaming the primary fails before any replica is touched, and deletes noth
   expect(errors).toEqual([
     "pulumi-nodejs:dynamic/aiven-read-replicas:PrimaryReadiness set-readiness: 'orders-ro-1' replicates from 'orders', " +
       "'orders-ro-2' replicates from 'orders', not from 'orders-v2': Aiven cannot move a read replica to another primary, " +
-      "so nothing was changed. Replace those replicas (pulumi up --replace <urn>) or give them new names",
+      "so no replica was changed. Give those replicas new names (they are then created from 'orders-v2' and the old ones " +
+      "deleted), or keep the primary's name",
   ]);
   // The new primary was created (create-before-delete), the old one and its replicas are intact.
   expect(writes(await e2e.requests())).toEqual([`POST /v1/project/${PROJECT}/service`]);

@@ -364,8 +364,8 @@ describe("PrimaryReadiness", () => {
       const news = { ...ready, serviceName: "primary-2", ...managed, managedReplicas: ["replica-1", "replica-2", "replica-3"] };
       expect(await failure(() => check(news))).toBe(
         "'replica-1' replicates from 'primary-1', 'replica-2' replicates from 'primary-1', not from 'primary-2': Aiven cannot " +
-          "move a read replica to another primary, so nothing was changed. Replace those replicas (pulumi up --replace <urn>) " +
-          "or give them new names",
+          "move a read replica to another primary, so no replica was changed. Give those replicas new names (they are then " +
+          "created from 'primary-2' and the old ones deleted), or keep the primary's name",
       );
       expect(fake.calls.filter((c) => c.method !== "GET")).toEqual([]);
     });
