@@ -122,7 +122,8 @@ export class Cloud {
       }
     });
     this.startEngine(created);
-    return this.view(created);
+    // The answer shows the service as of the request, even when this process was descheduled.
+    return this.view(created, now);
   }
 
   async updateService(project: string, name: string, input: UpdateServiceInput): Promise<ServiceView> {
@@ -158,7 +159,7 @@ export class Cloud {
 
     if (engineAction === "stop") await this.engines?.stop(engineKey(service));
     if (engineAction === "start") this.startEngine(service);
-    return this.view(service);
+    return this.view(service, now);
   }
 
   /**
@@ -361,8 +362,7 @@ export class Cloud {
     };
   }
 
-  private view(service: ServiceRecord): ServiceView {
-    const now = this.now();
+  private view(service: ServiceRecord, now = this.now()): ServiceView {
     return {
       record: service,
       state: this.stateOf(service, now),

@@ -1,5 +1,5 @@
 import axios from "axios";
-import { aivenError, createReplica, createService, getService, primaryWithBackup, start, TestEmulator } from "./helpers";
+import { aivenError, createReplica, createService, getService, primaryWithBackup, start, TestEmulator, waitFor } from "./helpers";
 
 const P = "proj";
 let t: TestEmulator;
@@ -95,21 +95,38 @@ test("the request log lists API requests in order with their statuses, faulted o
 });
 
 test("fail: the primary powers off and its replicas are promoted", async () => {
+  // promoteMs 10 s: the promoted replicas are certainly still REBUILDING on the GETs below.
+  const s = await start({ promoteMs: 10_000 });
+  try {
+    await primaryWithBackup(s.api, P, "prim");
+    await createReplica(s.api, P, "r1", "prim");
+    await createReplica(s.api, P, "r2", "prim");
+    const res = await s.admin.post(`/_emulator/projects/${P}/services/prim/fail`);
+    expect(res.status).toBe(200);
+    expect((res.data as { service: { state: string; service_integrations: unknown[] } }).service).toMatchObject({
+      state: "POWEROFF",
+      service_integrations: [],
+    });
+    for (const name of ["r1", "r2"]) {
+      const replica = await getService(s.api, P, name);
+      expect([replica.state, replica.service_integrations]).toEqual(["REBUILDING", []]);
+    }
+    const missing = await s.admin.post(`/_emulator/projects/${P}/services/ghost/fail`);
+    expect([missing.status, missing.data]).toEqual([404, aivenError(404, "Service not found", "service_not_found")]);
+  } finally {
+    await s.emulator.close();
+  }
+});
+
+test("fail: the promoted replicas end RUNNING", async () => {
   await primaryWithBackup(t.api, P, "prim");
   await createReplica(t.api, P, "r1", "prim");
-  await createReplica(t.api, P, "r2", "prim");
-  const res = await t.admin.post(`/_emulator/projects/${P}/services/prim/fail`);
-  expect(res.status).toBe(200);
-  expect((res.data as { service: { state: string; service_integrations: unknown[] } }).service).toMatchObject({
-    state: "POWEROFF",
-    service_integrations: [],
+  expect((await t.admin.post(`/_emulator/projects/${P}/services/prim/fail`)).status).toBe(200);
+  const r1 = await waitFor("r1 RUNNING", async () => {
+    const r = await getService(t.api, P, "r1");
+    return r.state === "RUNNING" ? r : undefined;
   });
-  for (const name of ["r1", "r2"]) {
-    const replica = await getService(t.api, P, name);
-    expect([replica.state, replica.service_integrations]).toEqual(["REBUILDING", []]);
-  }
-  const missing = await t.admin.post(`/_emulator/projects/${P}/services/ghost/fail`);
-  expect([missing.status, missing.data]).toEqual([404, aivenError(404, "Service not found", "service_not_found")]);
+  expect(r1.service_integrations).toEqual([]);
 });
 
 test("reset clears services, faults and the request log", async () => {

@@ -143,7 +143,6 @@ describe("refusals", () => {
     ["invalid JSON", () => t.api.post(`/v1/project/${P}/service`, "{oops", { headers: { "Content-Type": "application/json" }, transformRequest: [(d: unknown) => d] }), 400, "Invalid JSON in request body", undefined],
     ["replica of a missing source", () => createReplica(t.api, P, "r1", "ghost"), 400, "Read replica source service 'ghost' does not exist", undefined],
     ["replica of another service type", () => createReplica(t.api, P, "r1", "cache"), 400, "Read replica must have the same service type as its source: 'cache' is redis, not valkey", undefined],
-    ["replica of a source without backup", () => createReplica(t.api, P, "r1", "fresh"), 400, "Read replica source service 'fresh' is not running (REBUILDING)", undefined],
     ["replica on a business plan", () => createReplica(t.api, P, "r1", "prim", { plan: "business-4" }), 400, "Read replicas are supported only on startup plans, not 'business-4'", undefined],
     ["read_replica through POST /integration", () => t.api.post(`/v1/project/${P}/integration`, { integration_type: "read_replica", source_service: "prim", dest_service: "fresh" }), 400, "Read replica integrations can only be created together with the replica service (service_integrations in POST /service)", undefined],
     ["delete of a termination-protected service", () => t.api.delete(`/v1/project/${P}/service/guarded`), 403, "Service is protected against termination and shutdown. Remove termination protection first.", undefined],
@@ -154,6 +153,22 @@ describe("refusals", () => {
     const res = await call();
     expect(res.status).toBe(status);
     expect(res.data).toEqual(aivenError(status, message, code));
+  });
+
+  test("a source that is still REBUILDING is refused", async () => {
+    // Its own emulator: with the shared one's 20 ms timings the source could be RUNNING with a
+    // backup before the replica request arrives on a loaded machine.
+    const slow = await start({ buildMs: 60_000, backupMs: 60_000 });
+    try {
+      await createService(slow.api, P, { service_name: "fresh", plan: "business-4" });
+      const res = await createReplica(slow.api, P, "r1", "fresh");
+      expect([res.status, res.data]).toEqual([
+        400,
+        aivenError(400, "Read replica source service 'fresh' is not running (REBUILDING)"),
+      ]);
+    } finally {
+      await slow.emulator.close();
+    }
   });
 
   test("a RUNNING source without a backup yet is refused", async () => {
@@ -179,9 +194,20 @@ describe("refusals", () => {
 });
 
 describe("read replicas", () => {
+  // Promotion takes 10 s here: tests that assert the transitional REBUILDING state use this
+  // emulator, so a slow CI machine cannot see the end state first. End states are asserted on `t`.
+  let s: TestEmulator;
+  beforeAll(async () => {
+    s = await start({ promoteMs: 10_000 });
+  });
+  afterAll(() => s.emulator.close());
+  beforeEach(async () => {
+    await s.admin.post("/_emulator/reset");
+  });
+
   test("the seeds' flow: create, see the integration on both services, promote by deleting it", async () => {
-    await primaryWithBackup(t.api, P, "prim");
-    const created = await createReplica(t.api, P, "replica", "prim");
+    await primaryWithBackup(s.api, P, "prim");
+    const created = await createReplica(s.api, P, "replica", "prim");
     expect(created.status).toBe(200);
     const replica = (created.data as { service: ServiceJson }).service;
     expect(replica).toMatchObject({ service_name: "replica", plan: "startup-4", state: "REBUILDING", backups: [] });
@@ -208,31 +234,31 @@ describe("read replicas", () => {
     });
     expect(link).not.toHaveProperty("source_service_name");
 
-    const onPrimary = await t.api.get(`/v1/project/${P}/service/prim/integration`);
-    const onReplica = await t.api.get(`/v1/project/${P}/service/replica/integration`);
+    const onPrimary = await s.api.get(`/v1/project/${P}/service/prim/integration`);
+    const onReplica = await s.api.get(`/v1/project/${P}/service/replica/integration`);
     expect(onPrimary.data).toEqual({ service_integrations: [link] });
     expect(onReplica.data).toEqual({ service_integrations: [link] });
-    expect((await getService(t.api, P, "prim")).service_integrations).toEqual([link]);
-    const one = await t.api.get(`/v1/project/${P}/integration/${link.service_integration_id}`);
+    expect((await getService(s.api, P, "prim")).service_integrations).toEqual([link]);
+    const one = await s.api.get(`/v1/project/${P}/integration/${link.service_integration_id}`);
     expect(one.data).toEqual({ service_integration: link });
 
-    await waitFor("replica RUNNING", async () => ((await getService(t.api, P, "replica")).state === "RUNNING" ? true : undefined));
-    expect((await getService(t.api, P, "replica")).backups).toEqual([]);
+    await waitFor("replica RUNNING", async () => ((await getService(s.api, P, "replica")).state === "RUNNING" ? true : undefined));
+    expect((await getService(s.api, P, "replica")).backups).toEqual([]);
 
     // The seeds' jq filter, translated to the real field name.
     const id = (onReplica.data as { service_integrations: IntegrationJson[] }).service_integrations.find(
       (i) => i.source_service === "prim",
     )?.service_integration_id;
-    const del = await t.api.delete(`/v1/project/${P}/integration/${id}`);
+    const del = await s.api.delete(`/v1/project/${P}/integration/${id}`);
     expect([del.status, del.data]).toEqual([200, { message: "Service integration deleted" }]);
 
-    const promoted = await getService(t.api, P, "replica");
+    // promoteMs is 10 s here, so the promoted replica is certainly still REBUILDING on this GET.
+    const promoted = await getService(s.api, P, "replica");
     expect(promoted.state).toBe("REBUILDING");
     expect(promoted.service_integrations).toEqual([]);
-    expect((await getService(t.api, P, "prim")).service_integrations).toEqual([]);
-    await waitFor("promoted RUNNING", async () => ((await getService(t.api, P, "replica")).state === "RUNNING" ? true : undefined));
+    expect((await getService(s.api, P, "prim")).service_integrations).toEqual([]);
 
-    const again = await t.api.delete(`/v1/project/${P}/integration/${id}`);
+    const again = await s.api.delete(`/v1/project/${P}/integration/${id}`);
     expect([again.status, again.data]).toEqual([
       404,
       aivenError(404, "Service integration not found", "service_integration_not_found"),
@@ -273,11 +299,23 @@ describe("read replicas", () => {
     ]);
   });
 
-  test("deleting a primary that has replicas promotes them", async () => {
+  test("a promoted replica is RUNNING again after promoteMs, standalone and without the link", async () => {
     await primaryWithBackup(t.api, P, "prim");
-    await createReplica(t.api, P, "r1", "prim");
-    expect((await t.api.delete(`/v1/project/${P}/service/prim`)).status).toBe(200);
-    const r1 = await getService(t.api, P, "r1");
+    const replica = (await createReplica(t.api, P, "r1", "prim")).data as { service: ServiceJson };
+    const id = replica.service.service_integrations[0].service_integration_id;
+    expect((await t.api.delete(`/v1/project/${P}/integration/${id}`)).status).toBe(200);
+    const r1 = await waitFor("promoted RUNNING", async () => {
+      const r = await getService(t.api, P, "r1");
+      return r.state === "RUNNING" ? r : undefined;
+    });
+    expect(r1.service_integrations).toEqual([]);
+  });
+
+  test("deleting a primary that has replicas promotes them", async () => {
+    await primaryWithBackup(s.api, P, "prim");
+    await createReplica(s.api, P, "r1", "prim");
+    expect((await s.api.delete(`/v1/project/${P}/service/prim`)).status).toBe(200);
+    const r1 = await getService(s.api, P, "r1");
     expect(r1.service_integrations).toEqual([]);
     expect(r1.state).toBe("REBUILDING");
   });

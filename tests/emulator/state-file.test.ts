@@ -46,14 +46,38 @@ test("services and integrations survive a restart on the same state file", async
   }
 });
 
-test("a transition in progress resumes from its stored deadline", async () => {
-  const first = await start({ stateFile: file, buildMs: 400 });
-  await first.api.post(`/v1/project/${P}/service`, { service_name: "slow", service_type: "valkey", plan: "business-4" });
+function storedTransition(name: string): { state: string; until: number } {
+  const services = JSON.parse(fs.readFileSync(file, "utf8")).services as { service_name: string; transition: { state: string; until: number } }[];
+  return services.find((s) => s.service_name === name)!.transition;
+}
+
+test("a transition in progress keeps its stored deadline across a restart, not the new emulator's timing", async () => {
+  const first = await start({ stateFile: file, buildMs: 10_000 });
+  const created = await first.api.post(`/v1/project/${P}/service`, { service_name: "slow", service_type: "valkey", plan: "business-4" });
+  const createTime = Date.parse((created.data as { service: { create_time: string } }).service.create_time);
   await first.emulator.close();
-  const second = await start({ stateFile: file, buildMs: 400 });
+  const deadline = storedTransition("slow");
+  expect(deadline).toEqual({ state: "REBUILDING", until: createTime + 10_000 });
+
+  // buildMs 0 now: a restart that started the transition over (or dropped it) would be RUNNING.
+  const second = await start({ stateFile: file, buildMs: 0 });
   try {
     expect((await getService(second.api, P, "slow")).state).toBe("REBUILDING");
+    expect(storedTransition("slow")).toEqual(deadline);
+  } finally {
+    await second.emulator.close();
+  }
+});
+
+test("a transition in progress ends at its stored deadline after a restart", async () => {
+  const first = await start({ stateFile: file, buildMs: 1_500 });
+  await first.api.post(`/v1/project/${P}/service`, { service_name: "slow", service_type: "valkey", plan: "business-4" });
+  await first.emulator.close();
+  // buildMs 60 s now: reaching RUNNING within waitFor's 10 s proves the old deadline was resumed.
+  const second = await start({ stateFile: file, buildMs: 60_000 });
+  try {
     await waitFor("RUNNING", async () => ((await getService(second.api, P, "slow")).state === "RUNNING" ? true : undefined));
+    expect(Date.now()).toBeGreaterThanOrEqual(storedTransition("slow").until);
   } finally {
     await second.emulator.close();
   }
