@@ -2,7 +2,11 @@
 // harness: the same calls and fields, the same wait for RUNNING, the same state back.
 import { AivenClient, isAivenApiError } from "../provider/aivenClient";
 import type { AivenCreateServiceRequest, AivenService, AivenUpdateServiceRequest } from "../provider/aivenTypes";
+import { applyIgnoreChanges } from "./registrationOptions";
 import type { Action } from "./types";
+
+/** What Aiven's provider answers when an existing service's integrations would change. */
+export const SERVICE_INTEGRATIONS_FIXED = "service_integrations field can only be set during creation of a service";
 
 /** Resource type tokens → Aiven service type. */
 export const SERVICE_RESOURCE_TYPES: Readonly<Record<string, "valkey" | "redis">> = {
@@ -29,6 +33,8 @@ export interface ServiceResult {
   id: string;
   state: Record<string, unknown>;
   action: Action;
+  /** The inputs applied, after ignoreChanges: what the state records. */
+  inputs: Record<string, unknown>;
   /** On a replace: the old service, which the engine deletes only once the whole run succeeded. */
   replaced?: { project: string; serviceName: string };
 }
@@ -64,7 +70,9 @@ export interface PriorState {
 
 /**
  * Create, or on a later run diff and update, one service, then wait for RUNNING, as the Aiven
- * provider does. Changes of `serviceIntegrations` are never sent: the component ignores them.
+ * provider does. When the service has state, the registration's `ignoreChanges` apply first, as
+ * the engine applies them: an ignored property keeps its old value, on a replace too. A change of
+ * `serviceIntegrations` that is left (not ignored, not emptied) fails as Aiven's provider fails.
  * With `refresh`, an unchanged service is read back from the API, else its old state is kept.
  */
 export async function applyService(
@@ -74,25 +82,48 @@ export async function applyService(
   prior: PriorState | undefined,
   refresh: boolean,
   wait: ServiceWait,
+  ignoreChanges: readonly string[] = [],
 ): Promise<ServiceResult> {
-  const inputs = raw as unknown as ServiceInputs;
-  const { project, serviceName } = inputs;
-  const id = `${project}/${serviceName}`;
-  const live = prior && refresh ? await findService(client, project, serviceName) : undefined;
+  const declared = raw as unknown as ServiceInputs;
+  const live = prior && refresh ? await findService(client, declared.project, declared.serviceName) : undefined;
   if (prior && (!refresh || live)) {
+    const applied = applyIgnoreChanges(raw, prior.inputs, ignoreChanges);
+    const inputs = applied as unknown as ServiceInputs;
+    const { project, serviceName } = inputs;
+    const id = `${project}/${serviceName}`;
+    // The provider diffs against the state (the live service when refreshed, else the last run's),
+    // leaving out what ignoreChanges names, as the engine asks it to.
+    if (!ignoreChanges.includes("serviceIntegrations")) {
+      const stateIntegrations = live ? serviceState(live, project).serviceIntegrations : (prior.outputs.serviceIntegrations ?? prior.inputs.serviceIntegrations);
+      if (integrationsChanged(stateIntegrations, inputs.serviceIntegrations)) throw new Error(SERVICE_INTEGRATIONS_FIXED);
+    }
     if (prior.inputs.serviceName !== serviceName || prior.inputs.project !== project) {
       await client.createService(project, createRequest(serviceType, inputs));
       const created = await waitRunning(client, serviceType, project, serviceName, wait);
       const replaced = { project: String(prior.inputs.project), serviceName: String(prior.inputs.serviceName) };
-      return { id, state: serviceState(created, project), action: "replace", replaced };
+      return { id, state: serviceState(created, project), action: "replace", inputs: applied, replaced };
     }
     const update = updateRequest(prior.inputs as unknown as ServiceInputs, inputs);
-    if (!update) return { id, state: live ? serviceState(live, project) : prior.outputs, action: "same" };
+    if (!update) return { id, state: live ? serviceState(live, project) : prior.outputs, action: "same", inputs: applied };
     await client.updateService(project, serviceName, update);
-    return { id, state: serviceState(await waitRunning(client, serviceType, project, serviceName, wait), project), action: "update" };
+    const updated = await waitRunning(client, serviceType, project, serviceName, wait);
+    return { id, state: serviceState(updated, project), action: "update", inputs: applied };
   }
-  await client.createService(project, createRequest(serviceType, inputs));
-  return { id, state: serviceState(await waitRunning(client, serviceType, project, serviceName, wait), project), action: "create" };
+  const { project, serviceName } = declared;
+  await client.createService(project, createRequest(serviceType, declared));
+  const created = await waitRunning(client, serviceType, project, serviceName, wait);
+  return { id: `${project}/${serviceName}`, state: serviceState(created, project), action: "create", inputs: raw };
+}
+
+/** Aiven's CustomizeDiffServiceIntegrationAfterCreation: a change to a non-empty list is refused. */
+function integrationsChanged(state: unknown, declared: ServiceInputs["serviceIntegrations"]): boolean {
+  const wanted = (declared ?? []).map((i) => ({ integrationType: i.integrationType, sourceServiceName: i.sourceServiceName }));
+  if (wanted.length === 0) return false;
+  const had = (Array.isArray(state) ? (state as Array<Record<string, unknown>>) : []).map((i) => ({
+    integrationType: i.integrationType,
+    sourceServiceName: i.sourceServiceName,
+  }));
+  return JSON.stringify(had) !== JSON.stringify(wanted);
 }
 
 function updateRequest(old: ServiceInputs, inputs: ServiceInputs): AivenUpdateServiceRequest | undefined {

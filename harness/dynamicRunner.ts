@@ -4,6 +4,7 @@
 import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { PriorState } from "./aivenServiceMock";
+import { applyIgnoreChanges } from "./registrationOptions";
 import type { Action } from "./types";
 
 export const PROVIDER_KEY = "__provider";
@@ -16,6 +17,8 @@ export interface DynamicResult {
   /** Outputs without `__provider`. */
   outputs: Props;
   action: Action;
+  /** The inputs as declared, after ignoreChanges (with `__provider`). */
+  inputs: Props;
 }
 
 /** `new dynConfig.Config(rawConfig, project)`: keys without a namespace belong to the project. */
@@ -65,13 +68,21 @@ export class DynamicRunner {
     return provider;
   }
 
-  async apply(name: string, news: Props, prior: PriorState & { id?: string } | undefined, refresh: boolean): Promise<DynamicResult> {
-    const provider = await this.provider(news[PROVIDER_KEY]);
+  async apply(
+    name: string,
+    declared: Props,
+    prior: PriorState & { id?: string } | undefined,
+    refresh: boolean,
+    ignoreChanges: readonly string[] = [],
+  ): Promise<DynamicResult> {
+    const provider = await this.provider(declared[PROVIDER_KEY]);
     let old = prior;
     if (old && refresh && provider.read) {
-      const read = await provider.read(old.id ?? "", { ...old.outputs, [PROVIDER_KEY]: news[PROVIDER_KEY] });
+      const read = await provider.read(old.id ?? "", { ...old.outputs, [PROVIDER_KEY]: declared[PROVIDER_KEY] });
       old = read.id ? { ...old, id: read.id, outputs: strip(read.props ?? old.outputs) } : undefined;
     }
+    // As the engine does before check: ignored properties keep their old input values.
+    const news = old ? { ...applyIgnoreChanges(strip(declared), old.inputs, ignoreChanges), [PROVIDER_KEY]: declared[PROVIDER_KEY] } : declared;
 
     const checked = provider.check ? await provider.check(old?.inputs ?? {}, news) : { inputs: news, failures: [] };
     if (checked.failures && checked.failures.length > 0) {
@@ -81,7 +92,7 @@ export class DynamicRunner {
 
     if (!old) {
       const created = await provider.create(inputs);
-      return { id: created.id, outputs: strip(created.outs ?? {}), action: "create" };
+      return { id: created.id, outputs: strip(created.outs ?? {}), action: "create", inputs: news };
     }
     const id = old.id ?? "";
     const olds = { ...old.outputs, [PROVIDER_KEY]: news[PROVIDER_KEY] };
@@ -90,13 +101,13 @@ export class DynamicRunner {
       // Create before delete, the engine's default.
       const created = await provider.create(inputs);
       await provider.delete?.(id, olds);
-      return { id: created.id, outputs: strip(created.outs ?? {}), action: "replace" };
+      return { id: created.id, outputs: strip(created.outs ?? {}), action: "replace", inputs: news };
     }
     // DIFF_UNKNOWN: the engine compares the inputs itself.
     const changes = diff.changes ?? JSON.stringify(strip(old.inputs)) !== JSON.stringify(strip(inputs));
-    if (!changes) return { id, outputs: strip(old.outputs), action: "same" };
+    if (!changes) return { id, outputs: strip(old.outputs), action: "same", inputs: news };
     const updated = provider.update ? await provider.update(id, olds, inputs) : { outs: inputs };
-    return { id, outputs: strip(updated.outs ?? inputs), action: "update" };
+    return { id, outputs: strip(updated.outs ?? inputs), action: "update", inputs: news };
   }
 
   async delete(id: string, outputs: Props, serialized: unknown): Promise<void> {

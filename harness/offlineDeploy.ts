@@ -7,6 +7,7 @@ import { AivenClient } from "../provider/aivenClient";
 import { setProviderClientTuning } from "../provider/dynamicCommon";
 import { applyService, PriorState, readService, SERVICE_INVOKES, SERVICE_RESOURCE_TYPES } from "./aivenServiceMock";
 import { DynamicRunner, PROVIDER_KEY, strip } from "./dynamicRunner";
+import { captureIgnoreChanges } from "./registrationOptions";
 import { unwrapSecrets } from "./secrets";
 import { Action, DeployError, LogRecord, Program, ResourceRecord, RunOptions, RunResult } from "./types";
 
@@ -49,6 +50,7 @@ export async function runProgram(program: Program, options: RunOptions): Promise
         const since = Date.now();
         const inputs = unwrapSecrets(args.inputs as Record<string, unknown>);
         const old = prior.get(key(args.type, args.name));
+        const ignore = ignoreChanges.get(key(args.type, args.name)) ?? [];
         inFlight++;
         try {
           if (args.type === STACK_REFERENCE) {
@@ -62,14 +64,14 @@ export async function runProgram(program: Program, options: RunOptions): Promise
           }
           const serviceType = SERVICE_RESOURCE_TYPES[args.type];
           if (serviceType) {
-            const done = await applyService(client, serviceType, inputs, old, options.refresh ?? false, wait);
+            const done = await applyService(client, serviceType, inputs, old, options.refresh ?? false, wait, ignore);
             if (done.replaced) replacedServices.push(done.replaced);
-            record({ type: args.type, name: args.name, id: done.id, custom: true, inputs, outputs: done.state, action: done.action }, since);
+            record({ type: args.type, name: args.name, id: done.id, custom: true, inputs: done.inputs, outputs: done.state, action: done.action }, since);
             return { id: done.id, state: done.state };
           }
           if (args.type.startsWith(DYNAMIC_PREFIX)) {
-            const done = await dynamic.apply(args.name, inputs, old, options.refresh ?? false);
-            const entry = { type: args.type, name: args.name, id: done.id, custom: true, inputs: strip(inputs), outputs: done.outputs, action: done.action };
+            const done = await dynamic.apply(args.name, inputs, old, options.refresh ?? false, ignore);
+            const entry = { type: args.type, name: args.name, id: done.id, custom: true, inputs: strip(done.inputs), outputs: done.outputs, action: done.action };
             record(entry, since, inputs[PROVIDER_KEY]);
             return { id: done.id, state: { ...done.outputs, [PROVIDER_KEY]: inputs[PROVIDER_KEY] } };
           }
@@ -96,6 +98,8 @@ export async function runProgram(program: Program, options: RunOptions): Promise
     stack,
     false,
   );
+  // The engine applies each registration's ignoreChanges; the mock API does not pass options on.
+  const ignoreChanges = captureIgnoreChanges(key);
   pulumi.runtime.setAllConfig(config, ["aiven:apiToken"]);
 
   const restoreLog = captureLogs(result.logs, log);
