@@ -8,15 +8,23 @@ import type { IntegrationRecord, ServiceRecord } from "./types";
  * mutations), synchronously, before the caller goes on to answer the request. The write goes to
  * a temporary file in the same directory, is fsynced and then renamed over the target, so a
  * kill at any moment leaves either the previous or the new complete file.
+ *
+ * Memory never runs ahead of the disk: the store keeps the last state it wrote (or loaded), and
+ * when a write fails, or a batch throws, the in-memory state is rolled back to it before the
+ * error goes on (the request answers 500 and nothing of it is seen later).
  */
 export class PersistentStore implements StateStore {
-  private readonly inner: MemoryStore;
+  private inner: MemoryStore;
+  /** What the file holds: the state as last loaded or written. */
+  private persisted: StateSnapshot;
   private depth = 0;
   private dirty = false;
   private writes = 0;
 
   constructor(private readonly file: string) {
-    this.inner = new MemoryStore(readSnapshot(file));
+    this.persisted = readSnapshot(file) ?? { version: 1, services: [], integrations: [] };
+    this.inner = new MemoryStore(this.persisted);
+    removeStaleTempFiles(file);
   }
 
   getService(project: string, name: string): ServiceRecord | undefined {
@@ -56,12 +64,17 @@ export class PersistentStore implements StateStore {
 
   batch<T>(fn: () => T): T {
     this.depth++;
+    let result: T;
     try {
-      return fn();
-    } finally {
+      result = fn();
+    } catch (err) {
       this.depth--;
-      if (this.depth === 0 && this.dirty) this.flush();
+      if (this.depth === 0) this.rollback();
+      throw err;
     }
+    this.depth--;
+    if (this.depth === 0 && this.dirty) this.flush();
+    return result;
   }
 
   private mutate(fn: () => void): void {
@@ -72,22 +85,61 @@ export class PersistentStore implements StateStore {
 
   private flush(): void {
     this.dirty = false;
-    const dir = path.dirname(this.file);
-    const tmp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${++this.writes}.tmp`);
-    const fd = fs.openSync(tmp, "w", 0o600);
+    const snapshot = this.inner.snapshot();
     try {
-      fs.writeSync(fd, JSON.stringify(this.inner.snapshot(), null, 2) + "\n");
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
+      this.write(JSON.stringify(snapshot, null, 2) + "\n");
+    } catch (err) {
+      this.rollback();
+      throw err;
     }
+    this.persisted = snapshot;
+  }
+
+  private rollback(): void {
+    this.dirty = false;
+    this.inner = new MemoryStore(this.persisted);
+  }
+
+  private write(text: string): void {
+    const dir = path.dirname(this.file);
+    const tmp = path.join(dir, `${tempPrefix(this.file)}${process.pid}.${++this.writes}.tmp`);
     try {
+      const fd = fs.openSync(tmp, "w", 0o600);
+      try {
+        // writeFileSync on an fd loops until every byte is written (a bare writeSync may not).
+        fs.writeFileSync(fd, text);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
       fs.renameSync(tmp, this.file);
     } catch (err) {
       fs.rmSync(tmp, { force: true });
       throw err;
     }
     syncDirectory(dir);
+  }
+}
+
+/** Temp files are `.<name>.<pid>.<n>.tmp` next to the state file. */
+function tempPrefix(file: string): string {
+  return `.${path.basename(file)}.`;
+}
+
+// A kill between the temp file's creation and the rename leaves it behind; it never holds
+// anything the state file does not (the rename is the commit), so it is removed on load.
+function removeStaleTempFiles(file: string): void {
+  const dir = path.dirname(file);
+  const prefix = tempPrefix(file);
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !/^\d+\.\d+\.tmp$/.test(entry.slice(prefix.length))) continue;
+    fs.rmSync(path.join(dir, entry), { force: true });
   }
 }
 
