@@ -374,13 +374,14 @@ export class Cloud {
 
   private stateOf(service: ServiceRecord, now: number): ServiceState {
     if (!service.powered) return "POWEROFF";
-    const engineReady = !this.engines || this.engines.isReady(engineKey(service));
+    // An engine that failed to start leaves its service metadata only: it follows the timings.
+    const engineReady = !this.engines || this.engines.isReady(engineKey(service)) || this.engines.hasFailed(engineKey(service));
     if (service.transition && (now < service.transition.until || !engineReady)) return service.transition.state;
     return engineReady ? "RUNNING" : "REBUILDING";
   }
 
   private endpointOf(service: ServiceRecord): ServiceEndpoint {
-    if (this.engines) {
+    if (this.engines && !this.engines.hasFailed(engineKey(service))) {
       const address = this.engines.address(engineKey(service));
       return { host: "127.0.0.1", port: address?.port ?? 0, scheme: "redis", ssl: false };
     }

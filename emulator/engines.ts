@@ -94,10 +94,16 @@ interface Engine {
   stopping: boolean;
 }
 
-/** Runs one redis-server per service and replicates between them. */
+/**
+ * Runs one redis-server per service and replicates between them. An engine that does not start
+ * within its attempts is dropped (so a later start tries again) and remembered as failed; the
+ * control plane then serves that service as metadata only. After `shutdown()` nothing starts.
+ */
 export class EngineManager {
   private readonly engines = new Map<string, Engine>();
+  private readonly failed = new Set<string>();
   private readonly dir: string;
+  private closed = false;
 
   constructor(
     private readonly binary: string,
@@ -109,16 +115,33 @@ export class EngineManager {
 
   /** Starts an engine for `key`; resolves once it answers PING. */
   start(key: string, password: string, source?: ReplicationSource): Promise<EngineAddress> {
+    if (this.closed) {
+      const refused = Promise.reject(new Error(`engine ${key} not started: the emulator is closing`));
+      refused.catch(() => undefined);
+      return refused;
+    }
     const existing = this.engines.get(key);
     if (existing && !existing.stopping) return existing.ready;
+    this.failed.delete(key);
     const engine: Engine = { key, password, stopping: false, ready: Promise.resolve({ host: HOST, port: 0, pid: 0 }) };
     engine.ready = this.launch(engine, source);
-    // Failures are reported through isReady/log; nobody may be awaiting this promise.
+    // Failures are reported through hasFailed/log; nobody may be awaiting this promise.
     engine.ready.catch((err: Error) => {
-      if (!engine.stopping) this.log(`engine ${key} failed to start: ${err.message}`);
+      if (this.engines.get(key) === engine) this.engines.delete(key);
+      if (engine.stopping || this.closed) return;
+      this.failed.add(key);
+      this.log(
+        `engine ${key} failed to start after ${START_ATTEMPTS} attempts: ${err.message}; ` +
+          "the service goes on as metadata only (power it off and on to try again)",
+      );
     });
     this.engines.set(key, engine);
     return engine.ready;
+  }
+
+  /** True when the last start of `key` gave up; cleared by the next start or stop. */
+  hasFailed(key: string): boolean {
+    return this.failed.has(key);
   }
 
   /** The address of a started and answering engine. */
@@ -146,6 +169,7 @@ export class EngineManager {
   }
 
   async stop(key: string): Promise<void> {
+    this.failed.delete(key);
     const engine = this.engines.get(key);
     if (!engine) return;
     this.engines.delete(key);
@@ -157,7 +181,14 @@ export class EngineManager {
   }
 
   async stopAll(): Promise<void> {
+    this.failed.clear();
     await Promise.all([...this.engines.keys()].map((key) => this.stop(key)));
+  }
+
+  /** Stops every engine and refuses any later start (a request still running after close). */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    await this.stopAll();
   }
 
   /** Removes the engines' working directory; call once all engines are stopped. */
@@ -172,9 +203,9 @@ export class EngineManager {
   private async launch(engine: Engine, source?: ReplicationSource): Promise<EngineAddress> {
     let lastError: Error = new Error("not started");
     for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
-      if (engine.stopping) throw new Error("stopped");
+      if (engine.stopping || this.closed) throw new Error("stopped");
       const port = await freePort();
-      if (engine.stopping) throw new Error("stopped");
+      if (engine.stopping || this.closed) throw new Error("stopped");
       try {
         const address = await this.spawnOn(engine, port, source);
         engine.address = address;

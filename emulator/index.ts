@@ -87,7 +87,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await engines?.stopAll();
+      await engines?.shutdown();
       engines?.dispose();
     })();
     return closing;
@@ -103,7 +103,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       });
     });
   } catch (err) {
-    await engines?.stopAll();
+    await engines?.shutdown();
     engines?.dispose();
     throw err;
   }

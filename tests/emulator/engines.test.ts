@@ -2,8 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Redis from "ioredis";
-import { findRedisServer } from "../../emulator/engines";
-import { createReplica, getService, primaryWithBackup, ServiceJson, start, TestEmulator, waitFor } from "./helpers";
+import { EngineManager, findRedisServer } from "../../emulator/engines";
+import { createReplica, createService, getService, primaryWithBackup, ServiceJson, start, TestEmulator, waitFor } from "./helpers";
 
 const hasRedis = findRedisServer() !== undefined;
 if (!hasRedis) {
@@ -138,4 +138,55 @@ async function running(t: TestEmulator, name: string): Promise<ServiceJson> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describe("an engine that cannot start", () => {
+  let bin: string;
+  let counter: string;
+  beforeEach(() => {
+    bin = fs.mkdtempSync(path.join(os.tmpdir(), "emu-fake-redis-"));
+    counter = path.join(bin, "attempts");
+    // A redis-server that always fails at once, counting its starts.
+    fs.writeFileSync(path.join(bin, "redis-server"), `#!/bin/sh\necho started >> "${counter}"\necho "cannot bind" >&2\nexit 1\n`, { mode: 0o755 });
+  });
+  afterEach(() => fs.rmSync(bin, { recursive: true, force: true }));
+  const attempts = (): number => (fs.existsSync(counter) ? fs.readFileSync(counter, "utf8").split("\n").filter(Boolean).length : 0);
+
+  test("is dropped after its attempts, logged, and a later start tries again", async () => {
+    const lines: string[] = [];
+    const manager = new EngineManager(path.join(bin, "redis-server"), (line) => lines.push(line));
+    try {
+      await expect(manager.start("p/x", "pw")).rejects.toThrow(/redis-server exited/);
+      expect(attempts()).toBe(5);
+      expect(manager.pids()).toEqual([]);
+      expect(manager.hasFailed("p/x")).toBe(true);
+      await waitFor("the log line", async () => (lines.some((l) => /^engine p\/x failed to start/.test(l)) ? true : undefined));
+      await expect(manager.start("p/x", "pw")).rejects.toThrow(/redis-server exited/);
+      expect(attempts()).toBe(10);
+    } finally {
+      await manager.shutdown();
+      manager.dispose();
+    }
+  });
+
+  test("its service goes on metadata only instead of staying REBUILDING", async () => {
+    const lines: string[] = [];
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}${path.delimiter}${savedPath ?? ""}`;
+    let t: TestEmulator;
+    try {
+      t = await start({ engines: "auto", log: (line) => lines.push(line) });
+    } finally {
+      process.env.PATH = savedPath;
+    }
+    try {
+      expect(t.emulator.enginesEnabled).toBe(true);
+      expect((await createService(t.api, P, { service_name: "broken", plan: "business-4" })).status).toBe(200);
+      const s = await running(t, "broken");
+      expect(s.service_uri).toMatch(/@broken-engines\.aivencloud\.com:\d+$/);
+      expect(lines.some((l) => /^engine engines\/broken failed to start .*metadata only/.test(l))).toBe(true);
+    } finally {
+      await t.emulator.close();
+    }
+  });
 });
