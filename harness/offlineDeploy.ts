@@ -32,8 +32,9 @@ export async function runProgram(program: Program, options: RunOptions): Promise
 
   const result: RunResult = { project, stack, resources: [], outputs: {}, logs: [], durationMs: 0 };
   const errors: string[] = [];
-  // Create-before-delete, as the engine does: replaced services go last, and only after success.
-  const replacedServices: Array<{ project: string; serviceName: string }> = [];
+  // Create-before-delete, as the engine does: the old state of each replaced resource, deleted
+  // last and only after success; after a failure, pending deletes for the next run.
+  const replaced: ResourceRecord[] = [];
   let inFlight = 0;
 
   const record = (entry: Omit<ResourceRecord, "durationMs">, since: number, serialized?: unknown): ResourceRecord => {
@@ -65,7 +66,7 @@ export async function runProgram(program: Program, options: RunOptions): Promise
           const serviceType = SERVICE_RESOURCE_TYPES[args.type];
           if (serviceType) {
             const done = await applyService(client, serviceType, inputs, old, options.refresh ?? false, wait, ignore);
-            if (done.replaced) replacedServices.push(done.replaced);
+            if (done.replaced && old) replaced.push(old);
             record({ type: args.type, name: args.name, id: done.id, custom: true, inputs: done.inputs, outputs: done.state, action: done.action }, since);
             return { id: done.id, state: done.state };
           }
@@ -111,6 +112,24 @@ export async function runProgram(program: Program, options: RunOptions): Promise
   let finished = false;
   const stopped = settled(() => errors.length > 0 && inFlight === 0, () => finished);
   try {
+    // The engine retires the pending deletes of a failed update before anything else.
+    const pending = await deleteReplaced(options.previous?.pendingDeletes ?? [], dynamic, client, log);
+    if (pending.error !== undefined) {
+      errors.push(pending.error);
+      result.pendingDeletes = pending.left;
+    } else {
+      await runAndDelete();
+    }
+  } finally {
+    finished = true;
+    if (options.clientTuning) setProviderClientTuning(undefined);
+    restoreLog();
+  }
+  result.durationMs = Date.now() - started;
+  if (errors.length > 0) throw new DeployError(errors, result);
+  return result;
+
+  async function runAndDelete(): Promise<void> {
     let programError: unknown;
     const outputs = await Promise.race([stopped, pulumi.runtime
       .runInPulumiStack(async () => {
@@ -128,18 +147,46 @@ export async function runProgram(program: Program, options: RunOptions): Promise
     await Promise.race([stopped, (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs()]);
     // A turn for rejections of the last registrations to surface.
     await new Promise((resolve) => setImmediate(resolve));
-    if (errors.length === 0) {
-      await deleteRemoved(options.previous, result, dynamic, client, record);
-      for (const old of replacedServices) await client.deleteService(old.project, old.serviceName);
+    if (errors.length > 0) {
+      if (replaced.length > 0) result.pendingDeletes = replaced;
+      return;
     }
-  } finally {
-    finished = true;
-    if (options.clientTuning) setProviderClientTuning(undefined);
-    restoreLog();
+    await deleteRemoved(options.previous, result, dynamic, client, record);
+    // Last replaced first: a dependent goes before what it depends on.
+    const left = await deleteReplaced([...replaced].reverse(), dynamic, client, log);
+    if (left.error !== undefined) {
+      errors.push(left.error);
+      result.pendingDeletes = left.left;
+    }
   }
-  result.durationMs = Date.now() - started;
-  if (errors.length > 0) throw new DeployError(errors, result);
-  return result;
+}
+
+/** Deletes replaced resources in order; on a failure, the error and what is left to delete. */
+async function deleteReplaced(
+  records: ResourceRecord[],
+  dynamic: DynamicRunner,
+  client: AivenClient,
+  log: (line: string) => void,
+): Promise<{ error?: string; left: ResourceRecord[] }> {
+  for (const [i, old] of records.entries()) {
+    try {
+      const since = Date.now();
+      await deleteResource(old, dynamic, client);
+      log(`${SYMBOLS.delete.padEnd(2)} ${"delete".padEnd(7)} ${shortType(old.type)} ${old.name} (replaced, ${((Date.now() - since) / 1000).toFixed(1)}s)`);
+    } catch (e) {
+      return { error: `${old.type} ${old.name} (replaced): ${messageOf(e)}`, left: records.slice(i) };
+    }
+  }
+  return { left: [] };
+}
+
+/** Deletes one resource of a previous run; dynamic ones with the provider their state recorded. */
+async function deleteResource(old: ResourceRecord, dynamic: DynamicRunner, client: AivenClient): Promise<void> {
+  if (SERVICE_RESOURCE_TYPES[old.type]) {
+    await client.deleteService(String(old.inputs.project), String(old.inputs.serviceName));
+  } else if (old.type.startsWith(DYNAMIC_PREFIX)) {
+    await dynamic.delete(old.id ?? "", old.outputs, serializedProviders.get(old));
+  }
 }
 
 /** Resources of the previous run that this run did not declare are deleted, last created first. */
@@ -154,11 +201,7 @@ async function deleteRemoved(
   const gone = (previous?.resources ?? []).filter((r) => r.action !== "delete" && r.custom && !declared.has(key(r.type, r.name)));
   for (const old of gone.reverse()) {
     const since = Date.now();
-    if (SERVICE_RESOURCE_TYPES[old.type]) {
-      await client.deleteService(String(old.inputs.project), String(old.inputs.serviceName));
-    } else if (old.type.startsWith(DYNAMIC_PREFIX)) {
-      await dynamic.delete(old.id ?? "", old.outputs, serializedProviders.get(old));
-    }
+    await deleteResource(old, dynamic, client);
     if (old.type !== STACK_REFERENCE) record({ ...old, action: "delete" }, since);
   }
 }

@@ -30,6 +30,12 @@ export interface RunResult {
   outputs: Record<string, unknown>;
   logs: LogRecord[];
   durationMs: number;
+  /**
+   * Replaced resources not deleted yet, as their state before the replace: set when the run failed
+   * (or a delete failed). The next run that takes this result as `previous` deletes them first,
+   * as the engine retires pending deletes before it runs the program.
+   */
+  pendingDeletes?: ResourceRecord[];
 }
 
 /** A program as the language host runs it: its result (or module exports) are the stack outputs. */
