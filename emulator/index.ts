@@ -68,6 +68,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const faults = new FaultTable();
   const requests = new RequestLog();
 
+  let closeStarted = false;
   const server = http.createServer(
     createRequestListener({
       api: new RouteTable(apiRoutes(createHandlers(cloud))),
@@ -77,11 +78,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       token: options.token,
       projects: options.projects ? new Set(options.projects) : undefined,
       log,
+      isClosing: () => closeStarted,
     }),
   );
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
+    closeStarted = true;
     closing ??= (async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -15,6 +15,8 @@ export interface PipelineOptions {
   /** When set, the only projects that exist. */
   projects?: ReadonlySet<string>;
   log: (line: string) => void;
+  /** True once close() began: requests still in flight (e.g. held by a delayMs fault) do no work. */
+  isClosing?: () => boolean;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -34,7 +36,10 @@ export function createRequestListener(options: PipelineOptions): (req: IncomingM
     const raw = await readBody(req).catch(() => undefined);
 
     if (path === "/_emulator" || path.startsWith("/_emulator/")) {
-      const result = await run(() => dispatch(admin, method, path, raw));
+      const result = await run(() => {
+        refuseWhenClosing(options);
+        return dispatch(admin, method, path, raw);
+      });
       send(res, result);
       log(`admin ${method} ${path} ${result.status} ${Date.now() - started}ms`);
       return;
@@ -75,12 +80,17 @@ async function authorizedDispatch(
   path: string,
   raw: string | undefined,
 ): Promise<HandlerResult> {
+  refuseWhenClosing(options);
   authenticate(req.headers.authorization, options.token);
   const match = options.api.find(method, path);
   if (match === "method") throw new AivenError(405, "Method not allowed");
   if (!match) throw notFound("Not found");
   if (options.projects && !options.projects.has(match.params.project)) throw projectNotFound();
   return match.handler({ params: match.params, body: parseJson(raw) });
+}
+
+function refuseWhenClosing(options: PipelineOptions): void {
+  if (options.isClosing?.()) throw new AivenError(503, "The emulator is shutting down");
 }
 
 async function dispatch(table: RouteTable, method: string, path: string, raw: string | undefined): Promise<HandlerResult> {

@@ -190,3 +190,41 @@ describe("an engine that cannot start", () => {
     }
   });
 });
+
+/** Live redis-server processes whose parent is this (jest worker) process. */
+function childEngines(): number[] {
+  return fs
+    .readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(fs.readFileSync(`/proc/${entry}/stat`, "utf8").trim()) ?? [];
+        const [state, ppid] = rest?.split(" ") ?? [];
+        return comm === "redis-server" && state !== "Z" && Number(ppid) === process.pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+(hasRedis ? test : test.skip)("a create held by a delayMs fault while close() runs starts no redis-server afterwards", async () => {
+  const before = new Set(childEngines());
+  const t = await start({ engines: "auto" });
+  const delayMs = 500;
+  await t.admin.post("/_emulator/faults", { method: "POST", path: `/v1/project/${P}/service`, delayMs });
+  const held = createService(t.api, P, { service_name: "late", plan: "business-4" }).catch((err: Error) => err);
+  // The fault is taken once the request has arrived and is being held.
+  await waitFor("the request to be held", async () => ((await t.admin.get("/_emulator/faults")).data.faults.length === 0 ? true : undefined));
+  const heldSince = Date.now();
+  await t.emulator.close();
+  await held;
+  // Watch well past the end of the delay: without the guard the create spawns an engine then.
+  const seen = new Set<number>();
+  while (Date.now() < heldSince + delayMs + 1_500) {
+    for (const pid of childEngines()) if (!before.has(pid)) seen.add(pid);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect([...seen]).toEqual([]);
+  expect(t.emulator.enginePids()).toEqual([]);
+});

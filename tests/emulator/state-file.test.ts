@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import { startEmulator } from "../../emulator";
-import { createReplica, getService, primaryWithBackup, start, waitFor } from "./helpers";
+import { createReplica, getService, primaryWithBackup, sleep, start, waitFor } from "./helpers";
 
 const P = "persisted";
 let dir: string;
@@ -239,4 +239,21 @@ test("reset empties the state file too", async () => {
 test("a state file that is not the emulator's is refused with a clear error", async () => {
   fs.writeFileSync(file, "{not json");
   await expect(startEmulator({ stateFile: file, engines: "none" })).rejects.toThrow(`state file ${file} is not valid JSON`);
+});
+
+test("a request held by a delayMs fault while close() runs changes nothing afterwards", async () => {
+  const t = await start({ stateFile: file });
+  await t.api.post(`/v1/project/${P}/service`, { service_name: "a", service_type: "valkey", plan: "business-4" });
+  const delayMs = 300;
+  await t.admin.post("/_emulator/faults", { method: "POST", path: `/v1/project/${P}/service`, delayMs });
+  const held = t.api
+    .post(`/v1/project/${P}/service`, { service_name: "late", service_type: "valkey", plan: "business-4" })
+    .catch((err: Error) => err);
+  await waitFor("the request to be held", async () => ((await t.admin.get("/_emulator/faults")).data.faults.length === 0 ? true : undefined));
+  await t.emulator.close();
+  await held;
+  const after = fs.readFileSync(file, "utf8");
+  await sleep(delayMs + 700);
+  expect(fs.readFileSync(file, "utf8")).toBe(after);
+  expect(stateOnDisk().services.map((s) => s.service_name)).toEqual(["a"]);
 });
