@@ -94,6 +94,9 @@ export class Cloud {
     const replicaOf = input.service_integrations.filter((i) => i.integration_type === READ_REPLICA);
     if (replicaOf.length > 1) throw badRequest("A service can be a read replica of only one service");
     const source = replicaOf[0] && this.checkReplicaSource(project, serviceType, input.plan, replicaOf[0].source_service);
+    for (const spec of input.service_integrations) {
+      if (spec.integration_type !== READ_REPLICA) this.checkIntegrationSource(project, input.service_name, spec);
+    }
 
     const now = this.now();
     const created: ServiceRecord = {
@@ -270,6 +273,17 @@ export class Cloud {
       throw badRequest(`Service '${sourceName}' already has the maximum of ${MAX_READ_REPLICAS} read replicas`);
     }
     return source;
+  }
+
+  /** What POST /integration would require of the source, for an integration given at service create. */
+  private checkIntegrationSource(project: string, serviceName: string, spec: { integration_type: string; source_service?: string }): void {
+    if (!spec.source_service) throw badRequest(`${spec.integration_type} integration requires source_service`);
+    if (spec.source_service === serviceName) {
+      throw badRequest(`Service '${serviceName}' cannot be the source of its own ${spec.integration_type} integration`);
+    }
+    if (!this.store.getService(project, spec.source_service)) {
+      throw badRequest(`Integration source service '${spec.source_service}' does not exist`);
+    }
   }
 
   private async promote(integration: IntegrationRecord): Promise<void> {

@@ -144,6 +144,9 @@ describe("refusals", () => {
     ["replica of a missing source", () => createReplica(t.api, P, "r1", "ghost"), 400, "Read replica source service 'ghost' does not exist", undefined],
     ["replica of another service type", () => createReplica(t.api, P, "r1", "cache"), 400, "Read replica must have the same service type as its source: 'cache' is redis, not valkey", undefined],
     ["replica on a business plan", () => createReplica(t.api, P, "r1", "prim", { plan: "business-4" }), 400, "Read replicas are supported only on startup plans, not 'business-4'", undefined],
+    ["other integration at create with a missing source", () => createService(t.api, P, { service_name: "m1", plan: "business-4", service_integrations: [{ integration_type: "metrics", source_service: "ghost" }] }), 400, "Integration source service 'ghost' does not exist", undefined],
+    ["other integration at create with itself as source", () => createService(t.api, P, { service_name: "m1", plan: "business-4", service_integrations: [{ integration_type: "metrics", source_service: "m1" }] }), 400, "Service 'm1' cannot be the source of its own metrics integration", undefined],
+    ["other integration at create without a source", () => createService(t.api, P, { service_name: "m1", plan: "business-4", service_integrations: [{ integration_type: "metrics" }] }), 400, "metrics integration requires source_service", undefined],
     ["read_replica through POST /integration", () => t.api.post(`/v1/project/${P}/integration`, { integration_type: "read_replica", source_service: "prim", dest_service: "fresh" }), 400, "Read replica integrations can only be created together with the replica service (service_integrations in POST /service)", undefined],
     ["delete of a termination-protected service", () => t.api.delete(`/v1/project/${P}/service/guarded`), 403, "Service is protected against termination and shutdown. Remove termination protection first.", undefined],
     ["power-off of a termination-protected service", () => t.api.put(`/v1/project/${P}/service/guarded`, { powered: false }), 403, "Service is protected against termination and shutdown. Remove termination protection first.", undefined],
@@ -325,6 +328,29 @@ describe("read replicas", () => {
     await createReplica(t.api, P, "r1", "prim");
     expect((await t.api.delete(`/v1/project/${P}/service/r1`)).status).toBe(200);
     expect((await getService(t.api, P, "prim")).service_integrations).toEqual([]);
+  });
+
+  test("a refused integration at create creates nothing", async () => {
+    const res = await createService(t.api, P, {
+      service_name: "m1",
+      plan: "business-4",
+      service_integrations: [{ integration_type: "metrics", source_service: "ghost" }],
+    });
+    expect(res.status).toBe(400);
+    expect((await t.api.get(`/v1/project/${P}/service`)).data).toEqual({ services: [] });
+  });
+
+  test("another integration type with an existing source is accepted at create and shows on both services", async () => {
+    await primaryWithBackup(t.api, P, "prim");
+    const res = await createService(t.api, P, {
+      service_name: "m1",
+      plan: "business-4",
+      service_integrations: [{ integration_type: "metrics", source_service: "prim" }],
+    });
+    expect(res.status).toBe(200);
+    const made = (res.data as { service: ServiceJson }).service.service_integrations;
+    expect(made).toMatchObject([{ integration_type: "metrics", source_service: "prim", dest_service: "m1" }]);
+    expect((await getService(t.api, P, "prim")).service_integrations).toEqual(made);
   });
 
   test("other integration types go through POST /integration and show on both services", async () => {
