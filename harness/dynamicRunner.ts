@@ -98,9 +98,9 @@ export class DynamicRunner {
     const olds = { ...old.outputs, [PROVIDER_KEY]: news[PROVIDER_KEY] };
     const diff = provider.diff ? await provider.diff(id, olds, inputs) : { changes: undefined };
     if (diff.replaces && diff.replaces.length > 0) {
-      // Create before delete, the engine's default.
+      // Create before delete, the engine's default: the caller deletes the old one at the end of
+      // a successful run, with the provider its state recorded (see `delete`).
       const created = await provider.create(inputs);
-      await provider.delete?.(id, olds);
       return { id: created.id, outputs: strip(created.outs ?? {}), action: "replace", inputs: news };
     }
     // DIFF_UNKNOWN: the engine compares the inputs itself.

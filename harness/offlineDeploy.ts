@@ -72,6 +72,7 @@ export async function runProgram(program: Program, options: RunOptions): Promise
           }
           if (args.type.startsWith(DYNAMIC_PREFIX)) {
             const done = await dynamic.apply(args.name, inputs, old, options.refresh ?? false, ignore);
+            if (done.action === "replace" && old) replaced.push(old);
             const entry = { type: args.type, name: args.name, id: done.id, custom: true, inputs: strip(done.inputs), outputs: done.outputs, action: done.action };
             record(entry, since, inputs[PROVIDER_KEY]);
             return { id: done.id, state: { ...done.outputs, [PROVIDER_KEY]: inputs[PROVIDER_KEY] } };

@@ -1,0 +1,98 @@
+// A replaced dynamic resource is deleted as the engine deletes it: at the end of a successful run
+// (or, after a failed one, first thing in the next), by the provider serialized in its old state.
+import * as pulumi from "@pulumi/pulumi";
+import { DeployError, RunResult } from "../../harness";
+import { ReadReplicaSet } from "../../index";
+import { actions, E2E, PROJECT, startE2E } from "./helpers";
+
+let e2e: E2E;
+beforeEach(async () => {
+  e2e = await startE2E();
+});
+afterEach(() => e2e.close());
+
+/** A provider that says which version of it ran; a change of `key` replaces. */
+const versioned = (version: string): pulumi.dynamic.ResourceProvider => ({
+  async create(inputs) {
+    if (inputs.fail) throw new Error(`${String(inputs.key)} refused by ${version}`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    await require("@pulumi/pulumi/log").info(`created ${String(inputs.key)} by ${version}`);
+    return { id: String(inputs.key), outs: inputs };
+  },
+  async diff(_id, olds, news) {
+    const replace = olds.key !== news.key;
+    return { changes: replace, replaces: replace ? ["key"] : [] };
+  },
+  async delete(id) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    await require("@pulumi/pulumi/log").info(`deleted ${id} by ${version}`);
+  },
+});
+
+class Thing extends pulumi.dynamic.Resource {
+  constructor(version: string, name: string, props: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) {
+    super(versioned(version), name, props, opts);
+  }
+}
+
+/** `thing` with `key`, then `after`, which depends on it. */
+const program = (version: string, key: string) => () => {
+  const thing = new Thing(version, "thing", { key }, {});
+  new Thing(version, "after", { key: `after-${key}` }, { dependsOn: [thing] });
+};
+
+const lines = (run: RunResult) => run.logs.map((l) => l.message);
+
+test("a replaced dynamic resource is deleted after the run's creates, by its old serialized provider", async () => {
+  const first = await e2e.deploy(program("v1", "a"));
+  expect(lines(first)).toEqual(["created a by v1", "created after-a by v1"]);
+
+  const second = await e2e.deploy(program("v2", "b"), {}, { previous: first });
+  expect(actions(second)).toEqual(["replace thing", "replace after"]);
+  // Last replaced first, each by the provider that created it.
+  expect(lines(second)).toEqual(["created b by v2", "created after-b by v2", "deleted after-a by v1", "deleted a by v1"]);
+});
+
+test("a dynamic resource replaced in a failed run is deleted first by the next run, by its old provider", async () => {
+  /** `thing`, and with `fail` a new resource after it that fails. */
+  const failing = (version: string, key: string, fail: boolean) => () => {
+    const thing = new Thing(version, "thing", { key }, {});
+    if (fail) new Thing(version, "bad", { key: "bad", fail }, { dependsOn: [thing] });
+  };
+  const first = await e2e.deploy(failing("v1", "a", false));
+
+  const error = (await e2e.deploy(failing("v2", "b", true), {}, { previous: first }).catch((e: unknown) => e)) as DeployError;
+  expect(error).toBeInstanceOf(DeployError);
+  expect(error.errors).toEqual(["pulumi-nodejs:dynamic:Resource bad: bad refused by v2"]);
+  expect(lines(error.partial)).toEqual(["created b by v2"]);
+  expect(error.partial.pendingDeletes?.map((r) => `${r.name} ${String(r.id)}`)).toEqual(["thing a"]);
+
+  const next = await e2e.deploy(failing("v3", "b", false), {}, { previous: error.partial });
+  expect(actions(next)).toEqual(["same thing"]);
+  expect(lines(next)).toEqual(["deleted a by v1"]);
+  expect(next.pendingDeletes).toBeUndefined();
+});
+
+test("a ReplicaPromotion replaced by a renamed primary logs its delete once the run's work is done", async () => {
+  const set = (primary: string) => () => {
+    new ReadReplicaSet("set", {
+      project: PROJECT,
+      primary: { name: primary, plan: "business-4", cloud: "google-europe-west1" },
+      replicas: [{ name: "orders-ro", promote: true }],
+      apiUrl: e2e.emulator.url,
+      pollSeconds: 0.02,
+      timeoutSeconds: 10,
+    });
+  };
+  const first = await e2e.deploy(set("orders"));
+
+  const second = await e2e.deploy(set("orders-v2"), {}, { previous: first });
+  expect(actions(second)).toEqual(expect.arrayContaining(["replace set-primary", "replace set-promotion-orders-ro", "same set-replica-orders-ro"]));
+  // The run's log: the old promotion's delete comes after the new one is recorded, before the old primary's.
+  const log = e2e.logs.slice(e2e.logs.findIndex((l) => /^\+- replace/.test(l)));
+  const at = (pattern: RegExp) => log.findIndex((l) => pattern.test(l));
+  const undone = at(/^ {3}promotion cannot be undone; 'orders-ro' stays a standalone primary$/);
+  expect(undone).toBeGreaterThan(at(/^\+- replace +ReplicaPromotion set-promotion-orders-ro/));
+  expect(undone).toBeLessThan(at(/^- +delete +aiven\.Valkey set-primary \(replaced/));
+  expect(log.filter((l) => l.includes("promotion cannot be undone"))).toHaveLength(1);
+});
