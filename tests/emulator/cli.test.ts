@@ -1,6 +1,12 @@
+import { execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { Writable } from "node:stream";
 import axios from "axios";
 import { main, parseArgs } from "../../emulator/cli";
+import { findRedisServer } from "../../emulator/engines";
+import { waitFor } from "./helpers";
 
 test("flags map onto EmulatorOptions, with the documented defaults", () => {
   expect(parseArgs([])).toEqual({
@@ -50,7 +56,9 @@ test("main prints exactly the listening line and serves the API", async () => {
       done();
     },
   });
+  const listenersBefore = { SIGINT: process.listenerCount("SIGINT"), SIGTERM: process.listenerCount("SIGTERM") };
   const emulator = await main(["--port", "0", "--engines", "none", "--token", "tok", "--quiet"], out);
+  expect(process.listenerCount("SIGTERM")).toBe(listenersBefore.SIGTERM + 1);
   try {
     expect(printed).toBe(`listening on http://127.0.0.1:${emulator.port}\n`);
     const res = await axios.get(`${emulator.url}/v1/project/p/service`, { headers: { Authorization: "aivenv1 tok" } });
@@ -58,5 +66,84 @@ test("main prints exactly the listening line and serves the API", async () => {
   } finally {
     await emulator.close();
   }
-  expect(process.listenerCount("SIGTERM")).toBeLessThanOrEqual(1);
+  // close() removes exactly the handlers main added.
+  expect({ SIGINT: process.listenerCount("SIGINT"), SIGTERM: process.listenerCount("SIGTERM") }).toEqual(listenersBefore);
+});
+
+describe("the compiled bin", () => {
+  const ROOT = path.resolve(__dirname, "..", "..");
+  const hasRedis = findRedisServer() !== undefined;
+  let outDir: string;
+
+  beforeAll(() => {
+    outDir = fs.mkdtempSync(path.join(os.tmpdir(), "emu-bin-"));
+    execFileSync(
+      process.execPath,
+      [
+        require.resolve("typescript/bin/tsc"), path.join(ROOT, "emulator", "cli.ts"),
+        "--outDir", outDir, "--rootDir", path.join(ROOT, "emulator"),
+        "--target", "ES2022", "--module", "commonjs", "--moduleResolution", "node",
+        "--esModuleInterop", "--skipLibCheck", "--strict", "--types", "node",
+      ],
+      { cwd: ROOT, stdio: "pipe" },
+    );
+  }, 120_000);
+  afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
+
+  /** Live (not zombie) redis-server processes whose parent is `pid`. */
+  function childEngines(pid: number): number[] {
+    return fs
+      .readdirSync("/proc")
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((entry) => {
+        try {
+          const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(fs.readFileSync(`/proc/${entry}/stat`, "utf8").trim()) ?? [];
+          const [state, ppid] = rest?.split(" ") ?? [];
+          return comm === "redis-server" && state !== "Z" && Number(ppid) === pid;
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  }
+  const isRedisServer = (pid: number): boolean => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      return /^\d+ \(redis-server\) [^Z]/.test(stat);
+    } catch {
+      return false;
+    }
+  };
+
+  test("SIGINT after a service is created: exit code 0 and none of its redis-servers survive", async () => {
+    const child = spawn(process.execPath, [path.join(outDir, "cli.js"), "--port", "0", "--engines", "auto", "--build-ms", "50", "--quiet"], {
+      cwd: ROOT,
+      // The compiled files live outside the project: let them find its node_modules.
+      env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules") },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      const url = await waitFor("the listening line", async () => /listening on (http:\S+)\n/.exec(stdout)?.[1], 30_000);
+      const api = axios.create({ baseURL: url, headers: { Authorization: "aivenv1 tok" }, validateStatus: () => true });
+      const created = await api.post("/v1/project/p/service", { service_name: "s1", service_type: "valkey", plan: "business-4" });
+      expect(created.status).toBe(200);
+      let engines: number[] = [];
+      if (hasRedis) {
+        await waitFor("s1 RUNNING", async () => ((await api.get("/v1/project/p/service/s1")).data.service.state === "RUNNING" ? true : undefined));
+        engines = childEngines(child.pid!);
+        expect(engines).toHaveLength(1);
+      }
+      child.kill("SIGINT");
+      // stderr rides along so that a failure shows why.
+      expect([await exit, stderr]).toEqual([0, expect.any(String)]);
+      expect(engines.filter(isRedisServer)).toEqual([]);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
+  }, 60_000);
 });
