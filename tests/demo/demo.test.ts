@@ -3,6 +3,7 @@
 import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { childRedisServers, isAlive } from "../helpers/processes";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const DEMO = path.join(ROOT, "dist-demo", "scripts", "demo.js");
@@ -24,31 +25,7 @@ function run(): { child: ChildProcess; output: () => string; exit: Promise<numbe
   return { child, output: () => output, exit };
 }
 
-/** redis-server processes whose parent is `pid` (the emulator runs inside the demo's process). */
-function childEngines(pid: number): number[] {
-  return fs
-    .readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-        const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(stat.trim()) ?? [];
-        return comm === "redis-server" && Number(rest?.split(" ")[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test("the demo deploys, replicates, promotes, prints the table and exits 0", async () => {
   const demo = run();
@@ -74,11 +51,11 @@ test("the demo deploys, replicates, promotes, prints the table and exits 0", asy
   let engines: number[] = [];
   for (let i = 0; i < 1200 && engines.length === 0; i++) {
     await new Promise((resolve) => setTimeout(resolve, 25));
-    engines = childEngines(demo.child.pid!);
+    engines = childRedisServers(demo.child.pid!);
   }
   expect(engines.length).toBeGreaterThanOrEqual(1);
   demo.child.kill("SIGINT");
   expect(await demo.exit).toBe(130);
   expect(demo.output()).toContain("SIGINT: stopping the emulator and its engines");
-  expect(engines.filter(alive)).toEqual([]);
+  expect(engines.filter(isAlive)).toEqual([]);
 }, 60_000);

@@ -6,6 +6,7 @@ import { Writable } from "node:stream";
 import axios from "axios";
 import { main, parseArgs } from "../../emulator/cli";
 import { findRedisServer } from "../../emulator/engines";
+import { childRedisServers } from "../helpers/processes";
 import { waitFor } from "./helpers";
 
 test("flags map onto EmulatorOptions, with the documented defaults", () => {
@@ -90,22 +91,6 @@ describe("the compiled bin", () => {
   }, 120_000);
   afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
-  /** Live (not zombie) redis-server processes whose parent is `pid`. */
-  function childEngines(pid: number): number[] {
-    return fs
-      .readdirSync("/proc")
-      .filter((entry) => /^\d+$/.test(entry))
-      .filter((entry) => {
-        try {
-          const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(fs.readFileSync(`/proc/${entry}/stat`, "utf8").trim()) ?? [];
-          const [state, ppid] = rest?.split(" ") ?? [];
-          return comm === "redis-server" && state !== "Z" && Number(ppid) === pid;
-        } catch {
-          return false;
-        }
-      })
-      .map(Number);
-  }
   const isRedisServer = (pid: number): boolean => {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -135,7 +120,7 @@ describe("the compiled bin", () => {
       let engines: number[] = [];
       if (hasRedis) {
         await waitFor("s1 RUNNING", async () => ((await api.get("/v1/project/p/service/s1")).data.service.state === "RUNNING" ? true : undefined));
-        engines = childEngines(child.pid!);
+        engines = childRedisServers(child.pid!);
         expect(engines).toHaveLength(1);
       }
       child.kill("SIGINT");

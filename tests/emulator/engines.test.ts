@@ -4,6 +4,7 @@ import * as path from "node:path";
 import Redis from "ioredis";
 import { EngineManager, findRedisServer } from "../../emulator/engines";
 import { createReplica, createService, getService, primaryWithBackup, ServiceJson, start, TestEmulator, waitFor } from "./helpers";
+import { childRedisServers, isAlive } from "../helpers/processes";
 
 const hasRedis = findRedisServer() !== undefined;
 if (!hasRedis) {
@@ -22,15 +23,6 @@ function connect(service: ServiceJson): Redis {
 
 async function closeClients(): Promise<void> {
   await Promise.all(clients.splice(0).map((c) => c.quit().catch(() => c.disconnect())));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function running(t: TestEmulator, name: string): Promise<ServiceJson> {
@@ -116,9 +108,9 @@ async function running(t: TestEmulator, name: string): Promise<ServiceJson> {
     await running(first, "r1");
     const pids = first.emulator.enginePids();
     expect(pids).toHaveLength(2);
-    expect(pids.every(alive)).toBe(true);
+    expect(pids.every(isAlive)).toBe(true);
     await first.emulator.close();
-    expect(pids.filter(alive)).toEqual([]);
+    expect(pids.filter(isAlive)).toEqual([]);
 
     const second = await start({ engines: "auto", stateFile: file });
     try {
@@ -133,7 +125,7 @@ async function running(t: TestEmulator, name: string): Promise<ServiceJson> {
       await closeClients();
       const restartedPids = second.emulator.enginePids();
       await second.emulator.close();
-      expect(restartedPids.filter(alive)).toEqual([]);
+      expect(restartedPids.filter(isAlive)).toEqual([]);
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -191,25 +183,8 @@ describe("an engine that cannot start", () => {
   });
 });
 
-/** Live redis-server processes whose parent is this (jest worker) process. */
-function childEngines(): number[] {
-  return fs
-    .readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(fs.readFileSync(`/proc/${entry}/stat`, "utf8").trim()) ?? [];
-        const [state, ppid] = rest?.split(" ") ?? [];
-        return comm === "redis-server" && state !== "Z" && Number(ppid) === process.pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
 (hasRedis ? test : test.skip)("a create held by a delayMs fault while close() runs starts no redis-server afterwards", async () => {
-  const before = new Set(childEngines());
+  const before = new Set(childRedisServers(process.pid));
   const t = await start({ engines: "auto" });
   const delayMs = 500;
   await t.admin.post("/_emulator/faults", { method: "POST", path: `/v1/project/${P}/service`, delayMs });
@@ -222,7 +197,7 @@ function childEngines(): number[] {
   // Watch well past the end of the delay: without the guard the create spawns an engine then.
   const seen = new Set<number>();
   while (Date.now() < heldSince + delayMs + 1_500) {
-    for (const pid of childEngines()) if (!before.has(pid)) seen.add(pid);
+    for (const pid of childRedisServers(process.pid)) if (!before.has(pid)) seen.add(pid);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   expect([...seen]).toEqual([]);

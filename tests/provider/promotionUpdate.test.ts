@@ -1,13 +1,9 @@
 // ReplicaPromotion update: what an update of an already promoted replica records.
-import { rememberConfiguredToken } from "../../provider/credentials";
-import { setProviderClientTuning } from "../../provider/dynamicCommon";
 import { ReplicaPromotionInputs, ReplicaPromotionOutputs, replicaPromotionProvider as promotion } from "../../provider/replicaPromotion";
-import { setProgressLogger } from "../../provider/waitFor";
-import { FakeAiven } from "./fakeAivenServer";
-import { SecretWatch, TOKEN, recorded } from "./secretWatch";
+import { useProviderFixture } from "./providerFixture";
+import { recorded } from "./secretWatch";
 
-const fake = new FakeAiven();
-const watch = new SecretWatch();
+const { fake, watch } = useProviderFixture();
 const EARLIER = "2025-01-01T00:00:00.000Z";
 
 let promo: ReplicaPromotionInputs;
@@ -17,21 +13,6 @@ async function update(olds: ReplicaPromotionOutputs, news: ReplicaPromotionInput
   return outs as ReplicaPromotionOutputs;
 }
 
-beforeAll(async () => {
-  watch.start();
-  await fake.start();
-  setProgressLogger((m) => watch.record(m));
-  setProviderClientTuning({ baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 1000 });
-  await promotion.configure!({ config: { get: (k: string) => (k === "aiven:apiToken" ? TOKEN : undefined) } as never });
-});
-afterAll(async () => {
-  await fake.stop();
-  setProgressLogger(undefined);
-  setProviderClientTuning(undefined);
-  rememberConfiguredToken(undefined);
-  watch.stop();
-  expect(watch.leaks()).toEqual({ leaks: 0, checked: expect.any(Number) });
-});
 beforeEach(() => {
   fake.reset();
   fake.addService("primary-1", { backups: [{ backup_name: "b1", backup_time: "2025-01-01T00:00:00Z" }] });

@@ -1,14 +1,12 @@
 import { rememberConfiguredToken } from "../../provider/credentials";
-import { setProviderClientTuning } from "../../provider/dynamicCommon";
 import { PrimaryReadinessInputs, PrimaryReadinessOutputs, primaryReadinessProvider as readiness } from "../../provider/primaryReadiness";
 import { ReplicaPromotionInputs, ReplicaPromotionOutputs, replicaPromotionProvider as promotion } from "../../provider/replicaPromotion";
-import { setProgressLogger } from "../../provider/waitFor";
-import { FakeAiven, Scripted } from "./fakeAivenServer";
-import { SecretWatch, TOKEN, recorded } from "./secretWatch";
+import { Scripted } from "./fakeAivenServer";
+import { useProviderFixture } from "./providerFixture";
+import { TOKEN, recorded } from "./secretWatch";
 
-const fake = new FakeAiven();
-const watch = new SecretWatch();
 const logs: string[] = [];
+const { fake, watch } = useProviderFixture((m) => logs.push(m));
 const DELETE_PATH = "/v1/project/proj/integration/rr-1";
 const REPLICA_PATH = "/v1/project/proj/service/replica-1";
 const fault = (status: number, message: string): Scripted => ({ status, body: { message, errors: [{ message, status }] } });
@@ -34,24 +32,6 @@ async function failure(fn: () => Promise<unknown>): Promise<string> {
 }
 const requests = () => fake.calls.map((c) => `${c.method} ${c.path}`);
 
-beforeAll(async () => {
-  watch.start();
-  await fake.start();
-  setProgressLogger((m) => {
-    logs.push(m);
-    watch.record(m);
-  });
-  setProviderClientTuning({ baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 1000 });
-  await promotion.configure!({ config: { get: (k: string) => (k === "aiven:apiToken" ? TOKEN : undefined) } as never });
-});
-afterAll(async () => {
-  await fake.stop();
-  setProgressLogger(undefined);
-  setProviderClientTuning(undefined);
-  rememberConfiguredToken(undefined);
-  watch.stop();
-  expect(watch.leaks()).toEqual({ leaks: 0, checked: expect.any(Number) });
-});
 beforeEach(() => {
   fake.reset();
   logs.length = 0;
