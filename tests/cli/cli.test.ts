@@ -97,7 +97,8 @@ describe("preflight", () => {
 
   test.each<[string, () => string, string | RegExp]>([
     ["a missing file", () => path.join(dir, "missing.json"), "error: cannot read {file}: ENOENT\n"],
-    ["invalid JSON", () => file("broken.json", "{ project: "), "error: {file} is not valid JSON: Expected property name or '}' in JSON at position 2\n"],
+    // the parser's reason is Node's own wording, which differs between Node lines
+    ["invalid JSON", () => file("broken.json", "{ project: "), /^error: \{file\} is not valid JSON: \S.*\n$/],
     ["invalid YAML", () => file("broken.yaml", "project: [unclosed\n"), /^error: \{file\} is not valid YAML: \S.*\n$/],
     ["a list instead of an object", () => file("list.json", "[1, 2]"), "error: {file} must hold one object with the ReadReplicaSet arguments (project, primary, replicas, ...)\n"],
   ])("%s: exit 2", async (_what, make, expected) => {
