@@ -1,18 +1,20 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { USER_AGENT } from "../provider/aivenClient";
 import { preflight } from "./commands/preflight";
+import { promote } from "./commands/promote";
 import { status } from "./commands/status";
 import { verify } from "./commands/verify";
 import { CliError, CliIo, EXIT_USAGE } from "./io";
 
 const HELP_AFTER = `
 Environment:
-  AIVEN_TOKEN    Aiven API token (required by status and verify; never printed)
+  AIVEN_TOKEN    Aiven API token (required by status, verify and promote; never printed)
   AIVEN_WEB_URL  API base URL when --api-url is not given (default https://api.aiven.io)
 
 Exit codes:
   0  all good
-  1  the check found a problem (a replica failed verify, preflight issues)
+  1  the check found a problem (a replica failed verify, preflight issues, a promotion
+     refused or not standalone in time)
   2  usage, configuration or API error (missing token, unknown project or service, unreadable file)
 `;
 
@@ -28,7 +30,7 @@ function collect(value: string, previous: string[]): string[] {
 
 function program(io: CliIo, done: (code: number) => void): Command {
   const cli = new Command("aiven-read-replicas")
-    .description("Status, replication check and preflight validation for Aiven for Valkey/Caching read replicas")
+    .description("Status, replication check, promotion and preflight validation for Aiven for Valkey/Caching read replicas")
     .version(USER_AGENT.split("/")[1] ?? "0.0.0")
     .addHelpText("after", HELP_AFTER)
     .exitOverride()
@@ -57,6 +59,20 @@ function program(io: CliIo, done: (code: number) => void): Command {
     .option("--poll <seconds>", "delay between two reads of a replica", positiveSeconds, 0.5)
     .option("--json", "print JSON instead of a table")
     .action(async (options) => done(await verify(options, io)));
+
+  cli
+    .command("promote")
+    .description(
+      "promote a read replica to a standalone primary: delete exactly its read_replica integration from --primary, then wait until it runs standalone (idempotent; a replica of another primary is refused and nothing changes; cannot be undone)",
+    )
+    .requiredOption("--project <project>", "Aiven project")
+    .requiredOption("--primary <service>", "the primary the replica replicates from")
+    .requiredOption("--replica <service>", "the read replica to promote")
+    .addOption(apiUrl())
+    .option("--no-wait", "return once the integration is deleted, without waiting for the replica to run standalone")
+    .option("--timeout <seconds>", "how long to wait for the replica to run standalone", positiveSeconds, 1800)
+    .option("--poll <seconds>", "delay between two reads of the replica", positiveSeconds, 5)
+    .action(async (options) => done(await promote(options, io)));
 
   cli
     .command("preflight")

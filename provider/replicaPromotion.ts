@@ -5,6 +5,7 @@ import type { AivenIntegration, AivenService } from "./aivenTypes";
 import { rememberConfiguredToken } from "./credentials";
 import { clientFor, diffByKeys, InputChecker, withoutToken } from "./dynamicCommon";
 import { logProgress, waitFor, waitSettings } from "./waitFor";
+import type { ProgressLogger } from "./waitFor";
 
 /** Plain inputs the ReplicaPromotion provider receives (SPEC section 4). */
 export interface ReplicaPromotionInputs {
@@ -39,6 +40,16 @@ function fromPrimary(link: AivenIntegration, project: string, primary: string): 
   return link.source_service === primary && (link.source_project === undefined || link.source_project === project);
 }
 
+/** A promotion that would have to delete something other than the one read_replica link from the primary. */
+export class PromotionRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    // Pulumi's closure serializer rewrites super() calls so that Error never sets the message.
+    this.message = message;
+    this.name = "PromotionRefusedError";
+  }
+}
+
 /** The one integration to delete, none when already standalone; throws, changing nothing, otherwise. */
 export function pickReadReplicaLink(
   integrations: AivenIntegration[],
@@ -50,12 +61,12 @@ export function pickReadReplicaLink(
   const mine = incoming.filter((i) => fromPrimary(i, project, primary));
   if (mine.length > 1) {
     const ids = mine.map((i) => i.service_integration_id).join(", ");
-    throw new Error(`'${replica}' has ${mine.length} read_replica integrations from '${primary}' (${ids}); expected one, so nothing was changed`);
+    throw new PromotionRefusedError(`'${replica}' has ${mine.length} read_replica integrations from '${primary}' (${ids}); expected one, so nothing was changed`);
   }
   if (mine.length === 1) return mine[0];
   if (incoming.length > 0) {
     const sources = incoming.map((i) => `'${i.source_service}'`).join(", ");
-    throw new Error(
+    throw new PromotionRefusedError(
       `'${replica}' in project '${project}' is a read replica of ${sources}, not of '${primary}'; nothing was changed`,
     );
   }
@@ -71,38 +82,71 @@ async function notFoundAsMissing<T>(project: string, service: string, call: Prom
   }
 }
 
-async function promote(inputs: ReplicaPromotionInputs, prior?: Partial<ReplicaPromotionOutputs>): Promise<ReplicaPromotionOutputs> {
-  const { project, primaryServiceName: primary, replicaServiceName: replica } = inputs;
-  const wait = waitSettings(inputs);
-  const client: AivenClient = clientFor(inputs);
+/** Which replica to promote, and from which primary. */
+export interface PromotionTarget {
+  project: string;
+  primary: string;
+  replica: string;
+}
 
+export interface PromotionResult {
+  /** The read_replica integration this call deleted; null when there was none to delete. */
+  integrationId: string | null;
+  /** False when the replica was already standalone and nothing was deleted. */
+  deleted: boolean;
+}
+
+export interface PromoteOptions {
+  /** Waits until the replica is RUNNING and standalone; false returns right after the delete. */
+  wait: ReturnType<typeof waitSettings> | false;
+  log?: ProgressLogger;
+}
+
+/**
+ * Promotes `replica` by deleting exactly its read_replica integration from `primary`, and
+ * nothing else. Idempotent: a replica with no such integration is already standalone. A replica
+ * of another primary is refused before anything changes. The ReplicaPromotion provider and the
+ * `aiven-read-replicas promote` command both run this.
+ */
+export async function promoteReplica(client: AivenClient, target: PromotionTarget, options: PromoteOptions): Promise<PromotionResult> {
+  const { project, primary, replica } = target;
+  const log = options.log ?? logProgress;
   const integrations = await notFoundAsMissing(project, replica, client.listServiceIntegrations(project, replica));
   const link = pickReadReplicaLink(integrations, project, primary, replica);
   let removed: string | null = null;
   if (link) {
     const id = link.service_integration_id;
-    logProgress(`promoting '${replica}': deleting its read_replica integration ${id} from '${primary}'`);
+    log(`promoting '${replica}': deleting its read_replica integration ${id} from '${primary}'`);
     removed = (await client.deleteIntegration(project, id)) ? id : null;
   } else {
-    logProgress(`'${replica}' has no read_replica integration: already a standalone service`);
+    log(`'${replica}' has no read_replica integration: already a standalone service`);
   }
 
-  await waitFor<AivenService>({
-    what: `'${replica}' to be RUNNING as a standalone service`,
-    deadline: wait.deadline,
-    timeoutSeconds: wait.timeoutSeconds,
-    pollMs: wait.pollMs,
-    poll: () => notFoundAsMissing(project, replica, client.getService(project, replica)),
-    done: (s) => s.state === "RUNNING" && !linkedTo(s, project, primary, replica),
-    describe: (s) => `${s.state}${linkedTo(s, project, primary, replica) ? ", read_replica integration still present" : ""}`,
-  });
+  if (options.wait) {
+    await waitFor<AivenService>({
+      what: `'${replica}' to be RUNNING as a standalone service`,
+      deadline: options.wait.deadline,
+      timeoutSeconds: options.wait.timeoutSeconds,
+      pollMs: options.wait.pollMs,
+      poll: () => notFoundAsMissing(project, replica, client.getService(project, replica)),
+      done: (s) => s.state === "RUNNING" && !linkedTo(s, project, primary, replica),
+      describe: (s) => `${s.state}${linkedTo(s, project, primary, replica) ? ", read_replica integration still present" : ""}`,
+      log,
+    });
+  }
+  return { integrationId: removed, deleted: link !== undefined };
+}
+
+async function promote(inputs: ReplicaPromotionInputs, prior?: Partial<ReplicaPromotionOutputs>): Promise<ReplicaPromotionOutputs> {
+  const target = { project: inputs.project, primary: inputs.primaryServiceName, replica: inputs.replicaServiceName };
+  const { integrationId, deleted } = await promoteReplica(clientFor(inputs), target, { wait: waitSettings(inputs) });
 
   // An update of an already promoted replica that deleted nothing keeps what the promotion
   // recorded, including a promotion adopted after an automatic failover (integrationId null).
-  const kept = !link && prior?.promoted === true && typeof prior.promotedAt === "string" ? prior : undefined;
+  const kept = !deleted && prior?.promoted === true && typeof prior.promotedAt === "string" ? prior : undefined;
   return {
     ...withoutToken(inputs),
-    integrationId: kept ? (kept.integrationId ?? null) : removed,
+    integrationId: kept ? (kept.integrationId ?? null) : integrationId,
     promotedAt: kept?.promotedAt ?? new Date().toISOString(),
     promoted: true,
   };
