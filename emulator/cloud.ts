@@ -1,6 +1,8 @@
 import { randomBytes, randomInt, randomUUID } from "node:crypto";
+import { defaultDiskSpaceMb, defaultMaintenance, isMaintenanceDay, isServiceType } from "./catalog";
 import type { EngineManager, ReplicationSource } from "./engines";
-import { badRequest, conflict, forbidden, integrationNotFound, serviceNotFound } from "./errors";
+import { badRequest, conflict, forbidden, integrationNotFound, notFound, serviceNotFound } from "./errors";
+import { Serial } from "./serial";
 import type { StateStore } from "./store";
 import type {
   Backup,
@@ -15,7 +17,6 @@ import type {
 export const READ_REPLICA = "read_replica";
 export const MAX_READ_REPLICAS = 5;
 export const DEFAULT_CLOUD = "google-europe-west1";
-const SERVICE_TYPES: readonly ServiceType[] = ["valkey", "redis"];
 const SERVICE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 const PROTECTED_MESSAGE = "Service is protected against termination and shutdown. Remove termination protection first.";
 
@@ -36,6 +37,12 @@ export interface CreateServiceInput {
   termination_protection?: boolean;
   user_config?: Record<string, unknown>;
   service_integrations: { integration_type: string; source_service?: string }[];
+  tags?: Record<string, string>;
+  tech_emails?: string[];
+  maintenance?: { dow?: string; time?: string };
+  disk_space_mb?: number;
+  project_vpc_id?: string;
+  static_ips?: string[];
 }
 
 export interface UpdateServiceInput {
@@ -44,6 +51,10 @@ export interface UpdateServiceInput {
   termination_protection?: boolean;
   powered?: boolean;
   user_config?: Record<string, unknown>;
+  tech_emails?: string[];
+  maintenance?: { dow?: string; time?: string };
+  disk_space_mb?: number;
+  project_vpc_id?: string;
 }
 
 export interface CreateIntegrationInput {
@@ -59,9 +70,12 @@ export interface CreateIntegrationInput {
 /**
  * The control plane: Aiven's rules for services, replicas and integrations. States are derived
  * from stored deadlines whenever a service is read, so nothing here needs a timer and a restart
- * resumes every transition where it was.
+ * resumes every transition where it was. Every change runs through one queue with the checks
+ * that guard it (see Serial), so no request acts on what another has already changed.
  */
 export class Cloud {
+  private readonly changes = new Serial();
+
   constructor(
     private readonly store: StateStore,
     private readonly timings: CloudTimings,
@@ -78,19 +92,164 @@ export class Cloud {
     return this.view(this.requireService(project, name));
   }
 
-  createService(project: string, input: CreateServiceInput): ServiceView {
+  /** Host and port are final in the answer, as Aiven allocates them at create: the port is reserved first. */
+  createService(project: string, input: CreateServiceInput): Promise<ServiceView> {
+    return this.changes.run(async () => {
+      const port = this.engines ? await this.engines.reservePort() : randomInt(10_000, 30_000);
+      try {
+        return this.createServiceNow(project, input, port);
+      } catch (err) {
+        this.engines?.releasePort(port);
+        throw err;
+      }
+    });
+  }
+
+  updateService(project: string, name: string, input: UpdateServiceInput): Promise<ServiceView> {
+    return this.changes.run(() => this.updateServiceNow(project, name, input));
+  }
+
+  /**
+   * Deleting a primary that still has read replicas promotes them first, as a failed primary
+   * does: the replicas keep their data and become standalone services.
+   */
+  deleteService(project: string, name: string): Promise<void> {
+    return this.changes.run(async () => {
+      const service = this.requireService(project, name);
+      if (service.termination_protection) throw forbidden(PROTECTED_MESSAGE);
+      await this.promoteReplicasOf(service);
+      this.store.batch(() => {
+        for (const integration of this.integrationsOf(project, name)) {
+          this.store.deleteIntegration(project, integration.service_integration_id);
+        }
+        this.store.deleteService(project, name);
+      });
+      await this.engines?.stop(engineKey(service));
+    });
+  }
+
+  listServiceIntegrations(project: string, name: string): IntegrationRecord[] {
+    this.requireService(project, name);
+    return this.integrationsOf(project, name);
+  }
+
+  listBackups(project: string, name: string): Backup[] {
+    return this.getService(project, name).backups;
+  }
+
+  getTags(project: string, name: string): Record<string, string> {
+    return this.requireService(project, name).tags;
+  }
+
+  replaceTags(project: string, name: string, tags: Record<string, string>): Promise<void> {
+    return this.changes.run(() => {
+      const service = this.requireService(project, name);
+      service.tags = { ...tags };
+      service.update_time = iso(this.now());
+      this.store.putService(service);
+    });
+  }
+
+  /** The projects that have services, or the configured ones when the emulator has a fixed list. */
+  listProjects(configured?: readonly string[]): string[] {
+    if (configured) return [...configured];
+    return [...new Set(this.store.allServices().map((s) => s.project))].sort();
+  }
+
+  createIntegration(project: string, input: CreateIntegrationInput): Promise<IntegrationRecord> {
+    return this.changes.run(() => {
+      if (input.integration_type === READ_REPLICA) {
+        throw badRequest(
+          "Read replica integrations can only be created together with the replica service (service_integrations in POST /service)",
+        );
+      }
+      for (const [field, value] of [["source_project", input.source_project], ["dest_project", input.dest_project]] as const) {
+        if (value !== undefined && value !== project) throw badRequest(`${field} must be '${project}' in this emulator`);
+      }
+      this.requireService(project, input.source_service);
+      this.requireService(project, input.dest_service);
+      const integration = this.newIntegration(project, input.integration_type, input.source_service, input.dest_service);
+      integration.description = input.description ?? integration.description;
+      integration.user_config = input.user_config ?? {};
+      this.store.putIntegration(integration);
+      return integration;
+    });
+  }
+
+  getIntegration(project: string, id: string): IntegrationRecord {
+    const integration = this.store.getIntegration(project, id);
+    if (!integration) throw integrationNotFound();
+    return integration;
+  }
+
+  /** Aiven's PUT integration replaces its user_config. */
+  updateIntegration(project: string, id: string, userConfig: Record<string, unknown>): Promise<IntegrationRecord> {
+    return this.changes.run(() => {
+      const integration = this.getIntegration(project, id);
+      integration.user_config = { ...userConfig };
+      this.store.putIntegration(integration);
+      return integration;
+    });
+  }
+
+  /** Deleting a read_replica integration is how Aiven promotes the replica. */
+  deleteIntegration(project: string, id: string): Promise<void> {
+    return this.changes.run(async () => {
+      const integration = this.getIntegration(project, id);
+      if (integration.integration_type === READ_REPLICA) {
+        await this.promote(integration);
+      } else {
+        this.store.deleteIntegration(project, id);
+      }
+    });
+  }
+
+  /** A primary failure: the service powers off, its engine stops, its replicas are promoted. */
+  failService(project: string, name: string): Promise<ServiceView> {
+    return this.changes.run(async () => {
+      const service = this.requireService(project, name);
+      service.powered = false;
+      service.transition = null;
+      service.update_time = iso(this.now());
+      this.store.putService(service);
+      await this.engines?.stop(engineKey(service));
+      await this.promoteReplicasOf(service);
+      this.log(`service ${project}/${name} failed`);
+      return this.view(service);
+    });
+  }
+
+  reset(): Promise<void> {
+    return this.changes.run(async () => {
+      this.store.clear();
+      await this.engines?.stopAll();
+    });
+  }
+
+  /** Starts engines for a loaded state: primaries first, so replicas can link to them. */
+  async restoreEngines(): Promise<void> {
+    if (!this.engines) return;
+    const powered = this.store.allServices().filter((s) => s.powered);
+    const isReplica = (s: ServiceRecord): boolean => this.replicationSourceOf(s) !== undefined;
+    await Promise.allSettled(powered.filter((s) => !isReplica(s)).map((s) => this.startEngine(s)));
+    await Promise.allSettled(powered.filter(isReplica).map((s) => this.startEngine(s)));
+  }
+
+  private createServiceNow(project: string, input: CreateServiceInput, port: number): ServiceView {
     if (!SERVICE_NAME.test(input.service_name)) {
       throw badRequest(
         "Service name must start with a lowercase letter and contain only lowercase letters, digits and dashes, at most 63 characters",
       );
     }
-    if (!(SERVICE_TYPES as readonly string[]).includes(input.service_type)) {
+    if (!isServiceType(input.service_type)) {
       throw badRequest(`Invalid service_type '${input.service_type}': this emulator serves valkey and redis only`);
     }
-    const serviceType = input.service_type as ServiceType;
+    const serviceType = input.service_type;
     if (this.store.getService(project, input.service_name)) {
       throw conflict("Service name is already in use in this project", "service_name_in_use");
     }
+    checkNetworking(input);
+    const maintenance = checkMaintenance(input.maintenance, defaultMaintenance(input.service_name));
     const replicaOf = input.service_integrations.filter((i) => i.integration_type === READ_REPLICA);
     if (replicaOf.length > 1) throw badRequest("A service can be a read replica of only one service");
     const source = replicaOf[0] && this.checkReplicaSource(project, serviceType, input.plan, replicaOf[0].source_service);
@@ -112,8 +271,12 @@ export class Cloud {
       transition: { state: "REBUILDING", until: now + this.timings.buildMs },
       backup_at: source ? null : now + this.timings.buildMs + this.timings.backupMs,
       password: `AVNS_${randomBytes(15).toString("base64url")}`,
-      fake_port: randomInt(10_000, 30_000),
+      port,
       user_config: input.user_config ?? {},
+      tags: input.tags ?? {},
+      tech_emails: input.tech_emails ?? [],
+      maintenance,
+      disk_space_mb: input.disk_space_mb ?? defaultDiskSpaceMb(input.plan),
     };
     this.store.batch(() => {
       this.store.putService(created);
@@ -129,7 +292,7 @@ export class Cloud {
     return this.view(created, now);
   }
 
-  async updateService(project: string, name: string, input: UpdateServiceInput): Promise<ServiceView> {
+  private async updateServiceNow(project: string, name: string, input: UpdateServiceInput): Promise<ServiceView> {
     const service = this.requireService(project, name);
     const now = this.now();
     const protectedNow = input.termination_protection ?? service.termination_protection;
@@ -137,10 +300,15 @@ export class Cloud {
     if (input.plan !== undefined && input.plan !== service.plan && this.replicationSourceOf(service) && !isStartupPlan(input.plan)) {
       throw badRequest(`Read replicas are supported only on startup plans, not '${input.plan}'`);
     }
+    checkNetworking(input);
+    const maintenance = checkMaintenance(input.maintenance, service.maintenance);
 
     let engineAction: "start" | "stop" | undefined;
     if (input.termination_protection !== undefined) service.termination_protection = input.termination_protection;
     if (input.user_config !== undefined) service.user_config = { ...service.user_config, ...input.user_config };
+    if (input.tech_emails !== undefined) service.tech_emails = input.tech_emails;
+    if (input.disk_space_mb !== undefined) service.disk_space_mb = input.disk_space_mb;
+    service.maintenance = maintenance;
     if (input.powered === false && service.powered) {
       service.powered = false;
       service.transition = null;
@@ -163,89 +331,6 @@ export class Cloud {
     if (engineAction === "stop") await this.engines?.stop(engineKey(service));
     if (engineAction === "start") this.startEngine(service);
     return this.view(service, now);
-  }
-
-  /**
-   * Deleting a primary that still has read replicas promotes them first, as a failed primary
-   * does: the replicas keep their data and become standalone services.
-   */
-  async deleteService(project: string, name: string): Promise<void> {
-    const service = this.requireService(project, name);
-    if (service.termination_protection) throw forbidden(PROTECTED_MESSAGE);
-    await this.promoteReplicasOf(service);
-    this.store.batch(() => {
-      for (const integration of this.integrationsOf(project, name)) {
-        this.store.deleteIntegration(project, integration.service_integration_id);
-      }
-      this.store.deleteService(project, name);
-    });
-    await this.engines?.stop(engineKey(service));
-  }
-
-  listServiceIntegrations(project: string, name: string): IntegrationRecord[] {
-    this.requireService(project, name);
-    return this.integrationsOf(project, name);
-  }
-
-  createIntegration(project: string, input: CreateIntegrationInput): IntegrationRecord {
-    if (input.integration_type === READ_REPLICA) {
-      throw badRequest(
-        "Read replica integrations can only be created together with the replica service (service_integrations in POST /service)",
-      );
-    }
-    for (const [field, value] of [["source_project", input.source_project], ["dest_project", input.dest_project]] as const) {
-      if (value !== undefined && value !== project) throw badRequest(`${field} must be '${project}' in this emulator`);
-    }
-    this.requireService(project, input.source_service);
-    this.requireService(project, input.dest_service);
-    const integration = this.newIntegration(project, input.integration_type, input.source_service, input.dest_service);
-    integration.description = input.description ?? integration.description;
-    integration.user_config = input.user_config ?? {};
-    this.store.putIntegration(integration);
-    return integration;
-  }
-
-  getIntegration(project: string, id: string): IntegrationRecord {
-    const integration = this.store.getIntegration(project, id);
-    if (!integration) throw integrationNotFound();
-    return integration;
-  }
-
-  /** Deleting a read_replica integration is how Aiven promotes the replica. */
-  async deleteIntegration(project: string, id: string): Promise<void> {
-    const integration = this.getIntegration(project, id);
-    if (integration.integration_type === READ_REPLICA) {
-      await this.promote(integration);
-    } else {
-      this.store.deleteIntegration(project, id);
-    }
-  }
-
-  /** A primary failure: the service powers off, its engine stops, its replicas are promoted. */
-  async failService(project: string, name: string): Promise<ServiceView> {
-    const service = this.requireService(project, name);
-    service.powered = false;
-    service.transition = null;
-    service.update_time = iso(this.now());
-    this.store.putService(service);
-    await this.engines?.stop(engineKey(service));
-    await this.promoteReplicasOf(service);
-    this.log(`service ${project}/${name} failed`);
-    return this.view(service);
-  }
-
-  async reset(): Promise<void> {
-    this.store.clear();
-    await this.engines?.stopAll();
-  }
-
-  /** Starts engines for a loaded state: primaries first, so replicas can link to them. */
-  async restoreEngines(): Promise<void> {
-    if (!this.engines) return;
-    const powered = this.store.allServices().filter((s) => s.powered);
-    const isReplica = (s: ServiceRecord): boolean => this.replicationSourceOf(s) !== undefined;
-    await Promise.allSettled(powered.filter((s) => !isReplica(s)).map((s) => this.startEngine(s)));
-    await Promise.allSettled(powered.filter(isReplica).map((s) => this.startEngine(s)));
   }
 
   private checkReplicaSource(project: string, type: ServiceType, plan: string, sourceName: string | undefined): ServiceRecord {
@@ -320,7 +405,7 @@ export class Cloud {
     const sourceAddress = source && engines.address(engineKey(source));
     const replicationSource: ReplicationSource | undefined =
       source && sourceAddress ? { host: sourceAddress.host, port: sourceAddress.port, password: source.password } : undefined;
-    return engines.start(engineKey(service), service.password, replicationSource).then(
+    return engines.start(engineKey(service), service.password, replicationSource, service.port).then(
       () => this.relinkReplicasOf(service),
       () => undefined,
     );
@@ -397,11 +482,11 @@ export class Cloud {
   private endpointOf(service: ServiceRecord): ServiceEndpoint {
     if (this.engines && !this.engines.hasFailed(engineKey(service))) {
       const address = this.engines.address(engineKey(service));
-      return { host: "127.0.0.1", port: address?.port ?? 0, scheme: "redis", ssl: false };
+      return { host: "127.0.0.1", port: address?.port ?? service.port, scheme: "redis", ssl: false };
     }
     return {
       host: `${service.service_name}-${service.project}.aivencloud.com`.toLowerCase(),
-      port: service.fake_port,
+      port: service.port,
       scheme: "rediss",
       ssl: true,
     };
@@ -419,7 +504,25 @@ export function isStartupPlan(plan: string): boolean {
 function backupsOf(service: ServiceRecord, now: number): Backup[] {
   if (service.backup_at === null || now < service.backup_at) return [];
   const time = iso(service.backup_at);
-  return [{ backup_name: `${time.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`, backup_time: time, data_size: 0 }];
+  const name = time.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return [{ backup_name: name, backup_time: time, data_size: 0, storage_location: `aiven-backups-${service.cloud_name}` }];
+}
+
+/** No project VPCs and no static IPs exist in this emulator: naming one refers to nothing. */
+function checkNetworking(input: { project_vpc_id?: string; static_ips?: string[] }): void {
+  if (input.project_vpc_id !== undefined) throw notFound(`Project VPC '${input.project_vpc_id}' does not exist`, "project_vpc_not_found");
+  if (input.static_ips?.length) throw notFound(`Static IP address '${input.static_ips[0]}' does not exist`, "static_ip_not_found");
+}
+
+function checkMaintenance(
+  given: { dow?: string; time?: string } | undefined,
+  current: { dow: string; time: string },
+): { dow: string; time: string } {
+  const dow = given?.dow ?? current.dow;
+  const time = given?.time ?? current.time;
+  if (!isMaintenanceDay(dow)) throw badRequest(`Invalid maintenance day '${dow}'`);
+  if (!/^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(time)) throw badRequest(`Invalid maintenance time '${time}': expected HH:MM:SS`);
+  return { dow, time };
 }
 
 function iso(ms: number): string {

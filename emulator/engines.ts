@@ -72,15 +72,21 @@ function installProcessHooks(): void {
 }
 
 /** Asks the OS for a free loopback port. Another process may take it before we do: callers retry. */
-export function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
+  const { server, port } = await listenOnFreePort();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A loopback listener on a port the OS picked: while it is open, nobody else can take the port. */
+function listenOnFreePort(): Promise<{ server: net.Server; port: number }> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
     server.on("error", reject);
     server.listen(0, HOST, () => {
       const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
+      resolve({ server, port: typeof address === "object" && address ? address.port : 0 });
     });
   });
 }
@@ -102,6 +108,8 @@ interface Engine {
 export class EngineManager {
   private readonly engines = new Map<string, Engine>();
   private readonly failed = new Set<string>();
+  /** Ports handed out by reservePort, held by a listener until their engine starts. */
+  private readonly reserved = new Map<number, net.Server>();
   private readonly dir: string;
   private closed = false;
 
@@ -113,8 +121,29 @@ export class EngineManager {
     installProcessHooks();
   }
 
-  /** Starts an engine for `key`; resolves once it answers PING. */
-  start(key: string, password: string, source?: ReplicationSource): Promise<EngineAddress> {
+  /**
+   * A free loopback port, held until an engine starts on it (or releasePort): a service's port is
+   * known from its create on, as on Aiven, while its engine starts in the background.
+   */
+  async reservePort(): Promise<number> {
+    if (this.closed) throw new Error("the emulator is closing");
+    const { server, port } = await listenOnFreePort();
+    this.reserved.set(port, server);
+    return port;
+  }
+
+  releasePort(port: number): Promise<void> {
+    const server = this.reserved.get(port);
+    if (!server) return Promise.resolve();
+    this.reserved.delete(port);
+    return new Promise((resolve) => server.close(() => resolve()));
+  }
+
+  /**
+   * Starts an engine for `key` on `port` when given (a reserved port is released just before), on
+   * another free port if that one fails; resolves once it answers PING.
+   */
+  start(key: string, password: string, source?: ReplicationSource, port?: number): Promise<EngineAddress> {
     if (this.closed) {
       const refused = Promise.reject(new Error(`engine ${key} not started: the emulator is closing`));
       refused.catch(() => undefined);
@@ -124,7 +153,7 @@ export class EngineManager {
     if (existing && !existing.stopping) return existing.ready;
     this.failed.delete(key);
     const engine: Engine = { key, password, stopping: false, ready: Promise.resolve({ host: HOST, port: 0, pid: 0 }) };
-    engine.ready = this.launch(engine, source);
+    engine.ready = this.launch(engine, source, port);
     // Failures are reported through hasFailed/log; nobody may be awaiting this promise.
     engine.ready.catch((err: Error) => {
       if (this.engines.get(key) === engine) this.engines.delete(key);
@@ -183,6 +212,7 @@ export class EngineManager {
   async stopAll(): Promise<void> {
     this.failed.clear();
     await Promise.all([...this.engines.keys()].map((key) => this.stop(key)));
+    await Promise.all([...this.reserved.keys()].map((port) => this.releasePort(port)));
   }
 
   /** Stops every engine and refuses any later start (a request still running after close). */
@@ -200,23 +230,30 @@ export class EngineManager {
     return [...this.engines.values()].flatMap((e) => (e.child?.pid ? [e.child.pid] : []));
   }
 
-  private async launch(engine: Engine, source?: ReplicationSource): Promise<EngineAddress> {
-    let lastError: Error = new Error("not started");
-    for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
-      if (engine.stopping || this.closed) throw new Error("stopped");
-      const port = await freePort();
-      if (engine.stopping || this.closed) throw new Error("stopped");
-      try {
-        const address = await this.spawnOn(engine, port, source);
-        engine.address = address;
-        return address;
-      } catch (err) {
-        lastError = err as Error;
-        if (engine.child) await terminate(engine.child);
-        engine.child = undefined;
+  private async launch(engine: Engine, source?: ReplicationSource, preferredPort?: number): Promise<EngineAddress> {
+    try {
+      let lastError: Error = new Error("not started");
+      for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+        if (engine.stopping || this.closed) throw new Error("stopped");
+        const reserved = attempt === 0 && preferredPort !== undefined;
+        if (reserved) await this.releasePort(preferredPort);
+        const port = reserved ? preferredPort : await freePort();
+        if (engine.stopping || this.closed) throw new Error("stopped");
+        try {
+          const address = await this.spawnOn(engine, port, source);
+          engine.address = address;
+          return address;
+        } catch (err) {
+          lastError = err as Error;
+          if (engine.child) await terminate(engine.child);
+          engine.child = undefined;
+        }
       }
+      throw lastError;
+    } finally {
+      // An engine stopped before its first attempt must not keep its port reserved.
+      if (preferredPort !== undefined) await this.releasePort(preferredPort);
     }
-    throw lastError;
   }
 
   private spawnOn(engine: Engine, port: number, source?: ReplicationSource): Promise<EngineAddress> {

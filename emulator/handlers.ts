@@ -1,6 +1,14 @@
-import type { Cloud, CreateServiceInput, UpdateServiceInput } from "./cloud";
-import { badRequest } from "./errors";
-import { integrationJson, serviceJson } from "./wire";
+import { isServiceType, SERVICE_TYPES } from "./catalog";
+import { Cloud, CreateServiceInput, DEFAULT_CLOUD, UpdateServiceInput } from "./cloud";
+import { badRequest, notFound } from "./errors";
+import {
+  backupJson,
+  integrationJson,
+  projectJson,
+  serviceJson,
+  serviceTypeJson,
+  serviceTypeWithPlansJson,
+} from "./wire";
 
 export interface HandlerContext {
   params: Record<string, string>;
@@ -16,14 +24,38 @@ export type Handler = (ctx: HandlerContext) => HandlerResult | Promise<HandlerRe
 
 const ok = (body: unknown): HandlerResult => ({ status: 200, body });
 
+export interface HandlerOptions {
+  /** The only projects that exist, when the emulator has a fixed list. */
+  projects?: readonly string[];
+}
+
 /** Handlers translate between Aiven's wire format and the Cloud; the rules live in cloud.ts. */
-export function createHandlers(cloud: Cloud) {
+export function createHandlers(cloud: Cloud, options: HandlerOptions = {}) {
   return {
+    listProjects: () => ok({ projects: cloud.listProjects(options.projects).map((p) => projectJson(p, DEFAULT_CLOUD)) }),
+
+    // No project VPCs and no static IPs exist here; both lists are asked for before creates.
+    listVpcs: () => ok({ vpcs: [] }),
+    listStaticIps: () => ok({ static_ips: [] }),
+
+    listServiceTypes: () =>
+      ok({ service_types: Object.fromEntries(SERVICE_TYPES.map((type) => [type, serviceTypeWithPlansJson(type)])) }),
+
+    getServiceType: ({ params }: HandlerContext) => {
+      if (!isServiceType(params.type)) throw notFound(`Service type '${params.type}' is not available`);
+      return ok(serviceTypeJson(params.type));
+    },
+
+    // Aiven's provider treats a 404 here as "no plan details" and goes on.
+    getPlanSpecs: ({ params }: HandlerContext) => {
+      throw notFound(`Service plan '${params.plan}' details are not available in this emulator`);
+    },
+
     listServices: ({ params }: HandlerContext) =>
       ok({ services: cloud.listServices(params.project).map(serviceJson) }),
 
-    createService: ({ params, body }: HandlerContext) =>
-      ok({ service: serviceJson(cloud.createService(params.project, parseCreateService(body))) }),
+    createService: async ({ params, body }: HandlerContext) =>
+      ok({ service: serviceJson(await cloud.createService(params.project, parseCreateService(body))) }),
 
     getService: ({ params }: HandlerContext) => ok({ service: serviceJson(cloud.getService(params.project, params.service)) }),
 
@@ -35,12 +67,23 @@ export function createHandlers(cloud: Cloud) {
       return ok({ message: "Service deleted" });
     },
 
+    listBackups: ({ params }: HandlerContext) =>
+      ok({ backups: cloud.listBackups(params.project, params.service).map(backupJson) }),
+
+    getTags: ({ params }: HandlerContext) => ok({ tags: cloud.getTags(params.project, params.service) }),
+
+    replaceTags: async ({ params, body }: HandlerContext) => {
+      const input = objectBody(body);
+      await cloud.replaceTags(params.project, params.service, stringMap(input, "tags") ?? {});
+      return ok({ message: "tags updated" });
+    },
+
     listServiceIntegrations: ({ params }: HandlerContext) =>
       ok({ service_integrations: cloud.listServiceIntegrations(params.project, params.service).map(integrationJson) }),
 
-    createIntegration: ({ params, body }: HandlerContext) => {
+    createIntegration: async ({ params, body }: HandlerContext) => {
       const input = objectBody(body);
-      const integration = cloud.createIntegration(params.project, {
+      const integration = await cloud.createIntegration(params.project, {
         integration_type: requiredString(input, "integration_type"),
         source_service: requiredString(input, "source_service"),
         dest_service: requiredString(input, "dest_service"),
@@ -54,6 +97,13 @@ export function createHandlers(cloud: Cloud) {
 
     getIntegration: ({ params }: HandlerContext) =>
       ok({ service_integration: integrationJson(cloud.getIntegration(params.project, params.integration)) }),
+
+    updateIntegration: async ({ params, body }: HandlerContext) => {
+      const input = objectBody(body);
+      const userConfig = optionalObject(input, "user_config");
+      if (!userConfig) throw badRequest("Invalid input: 'user_config' is required");
+      return ok({ service_integration: integrationJson(await cloud.updateIntegration(params.project, params.integration, userConfig)) });
+    },
 
     deleteIntegration: async ({ params }: HandlerContext) => {
       await cloud.deleteIntegration(params.project, params.integration);
@@ -75,6 +125,12 @@ function parseCreateService(body: unknown): CreateServiceInput {
     cloud: optionalString(input, "cloud"),
     termination_protection: optionalBoolean(input, "termination_protection"),
     user_config: optionalObject(input, "user_config"),
+    tags: stringMap(input, "tags"),
+    tech_emails: techEmails(input),
+    maintenance: maintenance(input),
+    disk_space_mb: optionalPositiveInteger(input, "disk_space_mb"),
+    project_vpc_id: optionalString(input, "project_vpc_id"),
+    static_ips: optionalStringList(input, "static_ips"),
     service_integrations: integrations.map((item: unknown, i: number) => {
       const spec = objectBody(item, `service_integrations[${i}]`);
       return {
@@ -94,6 +150,10 @@ function parseUpdateService(body: unknown): UpdateServiceInput {
     termination_protection: optionalBoolean(input, "termination_protection"),
     powered: optionalBoolean(input, "powered"),
     user_config: optionalObject(input, "user_config"),
+    tech_emails: techEmails(input),
+    maintenance: maintenance(input),
+    disk_space_mb: optionalPositiveInteger(input, "disk_space_mb"),
+    project_vpc_id: optionalString(input, "project_vpc_id"),
   };
 }
 
@@ -131,4 +191,45 @@ function optionalObject(input: JsonObject, field: string): JsonObject | undefine
   const value = input[field];
   if (value === undefined || value === null) return undefined;
   return objectBody(value, `'${field}'`);
+}
+
+function optionalPositiveInteger(input: JsonObject, field: string): number | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
+    throw badRequest(`Invalid input: '${field}' must be a positive integer`);
+  }
+  return value;
+}
+
+function optionalStringList(input: JsonObject, field: string): string[] | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+    throw badRequest(`Invalid input: '${field}' must be a list of strings`);
+  }
+  return value as string[];
+}
+
+function stringMap(input: JsonObject, field: string): Record<string, string> | undefined {
+  const value = optionalObject(input, field);
+  if (value === undefined) return undefined;
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v !== "string") throw badRequest(`Invalid input: '${field}.${key}' must be a string`);
+  }
+  return value as Record<string, string>;
+}
+
+/** `tech_emails` is a list of `{"email": ...}` objects on the wire. */
+function techEmails(input: JsonObject): string[] | undefined {
+  const value = input.tech_emails;
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw badRequest("Invalid input: 'tech_emails' must be a list");
+  return value.map((item: unknown, i: number) => requiredString(objectBody(item, `tech_emails[${i}]`), "email"));
+}
+
+function maintenance(input: JsonObject): { dow?: string; time?: string } | undefined {
+  const value = optionalObject(input, "maintenance");
+  if (value === undefined) return undefined;
+  return { dow: optionalString(value, "dow"), time: optionalString(value, "time") };
 }

@@ -71,7 +71,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let closeStarted = false;
   const server = http.createServer(
     createRequestListener({
-      api: new RouteTable(apiRoutes(createHandlers(cloud))),
+      api: new RouteTable(apiRoutes(createHandlers(cloud, { projects: options.projects }))),
       admin: new RouteTable(adminRoutes(cloud, faults, requests)),
       faults,
       requests,

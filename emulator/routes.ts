@@ -6,14 +6,24 @@ export type Method = "GET" | "POST" | "PUT" | "DELETE";
 /** The Aiven API endpoints this emulator serves. */
 export function apiRoutes(h: Handlers): [Method, string, Handler][] {
   return [
+    ["GET", "/v1/project", h.listProjects],
+    ["GET", "/v1/project/:project/vpcs", h.listVpcs],
+    ["GET", "/v1/project/:project/static-ips", h.listStaticIps],
+    ["GET", "/v1/project/:project/service_types", h.listServiceTypes],
+    ["GET", "/v1/project/:project/service-types/:type", h.getServiceType],
+    ["GET", "/v1/project/:project/service-types/:type/plans/:plan", h.getPlanSpecs],
     ["GET", "/v1/project/:project/service", h.listServices],
     ["POST", "/v1/project/:project/service", h.createService],
     ["GET", "/v1/project/:project/service/:service", h.getService],
     ["PUT", "/v1/project/:project/service/:service", h.updateService],
     ["DELETE", "/v1/project/:project/service/:service", h.deleteService],
+    ["GET", "/v1/project/:project/service/:service/backups", h.listBackups],
+    ["GET", "/v1/project/:project/service/:service/tags", h.getTags],
+    ["PUT", "/v1/project/:project/service/:service/tags", h.replaceTags],
     ["GET", "/v1/project/:project/service/:service/integration", h.listServiceIntegrations],
     ["POST", "/v1/project/:project/integration", h.createIntegration],
     ["GET", "/v1/project/:project/integration/:integration", h.getIntegration],
+    ["PUT", "/v1/project/:project/integration/:integration", h.updateIntegration],
     ["DELETE", "/v1/project/:project/integration/:integration", h.deleteIntegration],
   ];
 }

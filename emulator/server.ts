@@ -85,7 +85,8 @@ async function authorizedDispatch(
   const match = options.api.find(method, path);
   if (match === "method") throw new AivenError(405, "Method not allowed");
   if (!match) throw notFound("Not found");
-  if (options.projects && !options.projects.has(match.params.project)) throw projectNotFound();
+  const project = match.params.project;
+  if (options.projects && project !== undefined && !options.projects.has(project)) throw projectNotFound();
   return match.handler({ params: match.params, body: parseJson(raw) });
 }
 

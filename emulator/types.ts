@@ -26,9 +26,16 @@ export interface ServiceRecord {
   /** Epoch ms of the first backup; null for services that take none (replicas, powered off). */
   backup_at: number | null;
   password: string;
-  /** Port shown in the service URI when no engine runs. */
-  fake_port: number;
+  /**
+   * The service's port, allocated at create as Aiven does: its engine listens there (or, when no
+   * engine runs, it is only shown).
+   */
+  port: number;
   user_config: Record<string, unknown>;
+  tags: Record<string, string>;
+  tech_emails: string[];
+  maintenance: { dow: string; time: string };
+  disk_space_mb: number;
 }
 
 export interface IntegrationRecord {
@@ -49,6 +56,7 @@ export interface Backup {
   backup_name: string;
   backup_time: string;
   data_size: number;
+  storage_location: string;
 }
 
 /** Where a service's engine (or its fake stand-in) answers. */

@@ -86,7 +86,12 @@ describe("service lifecycle", () => {
     ]);
     const ready = await primaryWithBackup(t.api, P, "prim2");
     expect(ready.backups).toHaveLength(1);
-    expect(ready.backups[0]).toEqual({ backup_name: expect.any(String), backup_time: expect.any(String), data_size: 0 });
+    expect(ready.backups[0]).toEqual({
+      backup_name: expect.any(String),
+      backup_time: expect.any(String),
+      data_size: 0,
+      storage_location: expect.any(String),
+    });
   });
 
   test("list wraps services in {services}", async () => {
