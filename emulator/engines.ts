@@ -4,6 +4,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import Redis from "ioredis";
+import type { EngineRecord } from "./store";
 
 /** Where a running engine answers. */
 export interface EngineAddress {
@@ -20,6 +21,7 @@ export interface ReplicationSource {
 }
 
 const HOST = "127.0.0.1";
+const DIR_PREFIX = "aiven-emulator-";
 const START_ATTEMPTS = 5;
 const READY_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 2_000;
@@ -112,13 +114,22 @@ export class EngineManager {
   private readonly reserved = new Map<number, net.Server>();
   private readonly dir: string;
   private closed = false;
+  /** Called whenever the set of running engines changes (see records()). */
+  onChange: () => void = () => undefined;
 
   constructor(
     private readonly binary: string,
     private readonly log: (line: string) => void,
   ) {
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "aiven-emulator-"));
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), DIR_PREFIX));
     installProcessHooks();
+  }
+
+  /** The running engines, to keep with the state: a restart after a kill reaps them (reapEngines). */
+  records(): EngineRecord[] {
+    return [...this.engines.values()].flatMap((e) =>
+      e.address && e.child?.pid ? [{ pid: e.child.pid, port: e.address.port, dir: this.dir }] : [],
+    );
   }
 
   /**
@@ -207,6 +218,7 @@ export class EngineManager {
     const child = engine.child;
     await Promise.all([child ? terminate(child) : undefined, engine.ready.catch(() => undefined)]);
     if (engine.child && engine.child !== child) await terminate(engine.child);
+    this.onChange();
   }
 
   async stopAll(): Promise<void> {
@@ -242,6 +254,7 @@ export class EngineManager {
         try {
           const address = await this.spawnOn(engine, port, source);
           engine.address = address;
+          this.onChange();
           return address;
         } catch (err) {
           lastError = err as Error;
@@ -343,4 +356,40 @@ function terminate(child: ChildProcess): Promise<void> {
     });
     child.kill("SIGTERM");
   });
+}
+
+/**
+ * Kills the redis-servers of an emulator that was killed before it could stop them (they hold
+ * the services' passwords and ports), and removes their working directory. A process is only
+ * killed when it still is that redis-server: same pid, named redis-server, on the recorded port.
+ */
+export function reapEngines(records: EngineRecord[], log: (line: string) => void): void {
+  const dirs = new Set<string>();
+  for (const record of records) {
+    if (isRecordedEngine(record)) {
+      try {
+        process.kill(record.pid, "SIGKILL");
+        log(`killed redis-server ${record.pid} on port ${record.port}, left running by an earlier emulator`);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    dirs.add(record.dir);
+  }
+  for (const dir of dirs) {
+    // Only ever an engines directory of ours: a state file must not name any other directory.
+    if (path.dirname(dir) === os.tmpdir() && path.basename(dir).startsWith(DIR_PREFIX)) {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+function isRecordedEngine(record: EngineRecord): boolean {
+  try {
+    const comm = fs.readFileSync(`/proc/${record.pid}/comm`, "utf8").trim();
+    const cmdline = fs.readFileSync(`/proc/${record.pid}/cmdline`, "utf8").replace(/\0/g, " ");
+    return comm === "redis-server" && cmdline.includes(`:${record.port}`);
+  } catch {
+    return false;
+  }
 }

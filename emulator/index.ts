@@ -2,7 +2,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { adminRoutes } from "./admin";
 import { Cloud, CloudTimings } from "./cloud";
-import { EngineManager, findRedisServer } from "./engines";
+import { EngineManager, findRedisServer, reapEngines } from "./engines";
 import { FaultTable, RequestLog } from "./faults";
 import { createHandlers } from "./handlers";
 import { PersistentStore } from "./persistent-store";
@@ -60,10 +60,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (options.token !== undefined && options.token.trim() === "") throw new Error("token must not be empty");
   const log = toLogger(options.log);
 
+  // The store first: a bad state file fails the start before anything else is created.
+  const store: StateStore = options.stateFile ? new PersistentStore(options.stateFile) : new MemoryStore();
+  reapEngines(store.engines(), log);
+  if (store.engines().length > 0) store.setEngines([]);
   const binary = options.engines === "none" ? undefined : findRedisServer();
   if (options.engines !== "none" && !binary) log("redis-server not found on PATH: services are metadata only");
   const engines = binary ? new EngineManager(binary, log) : undefined;
-  const store: StateStore = options.stateFile ? new PersistentStore(options.stateFile) : new MemoryStore();
+  if (engines) {
+    engines.onChange = () => {
+      try {
+        store.setEngines(engines.records());
+      } catch (err) {
+        log(`could not record the running engines: ${(err as Error).message}`);
+      }
+    };
+  }
   const cloud = new Cloud(store, timings, engines, log);
   const faults = new FaultTable();
   const requests = new RequestLog();

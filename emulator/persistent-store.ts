@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { MemoryStore, StateSnapshot, StateStore } from "./store";
+import { parseStateSnapshot } from "./state-schema";
+import { EngineRecord, MemoryStore, StateSnapshot, StateStore } from "./store";
 import type { IntegrationRecord, ServiceRecord } from "./types";
 
 /**
@@ -21,10 +22,12 @@ export class PersistentStore implements StateStore {
   private dirty = false;
   private writes = 0;
 
+  /** Fails at once, with the reason, when the file cannot be read, parsed or written. */
   constructor(private readonly file: string) {
-    this.persisted = readSnapshot(file) ?? { version: 1, services: [], integrations: [] };
+    this.persisted = readSnapshot(file) ?? { version: 1, services: [], integrations: [], engines: [] };
     this.inner = new MemoryStore(this.persisted);
     removeStaleTempFiles(file);
+    checkWritable(file);
   }
 
   getService(project: string, name: string): ServiceRecord | undefined {
@@ -44,6 +47,12 @@ export class PersistentStore implements StateStore {
   }
   snapshot(): StateSnapshot {
     return this.inner.snapshot();
+  }
+  engines(): EngineRecord[] {
+    return this.inner.engines();
+  }
+  setEngines(engines: EngineRecord[]): void {
+    this.mutate(() => this.inner.setEngines(engines));
   }
 
   putService(service: ServiceRecord): void {
@@ -157,14 +166,26 @@ function readSnapshot(file: string): StateSnapshot | undefined {
   } catch {
     throw new Error(`state file ${file} is not valid JSON`);
   }
-  if (!isSnapshot(parsed)) throw new Error(`state file ${file} is not an emulator state file (version 1)`);
-  return parsed;
+  try {
+    return parseStateSnapshot(parsed);
+  } catch (err) {
+    throw new Error(`state file ${file}: ${(err as Error).message}`);
+  }
 }
 
-function isSnapshot(value: unknown): value is StateSnapshot {
-  if (typeof value !== "object" || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return v.version === 1 && Array.isArray(v.services) && Array.isArray(v.integrations);
+// Every later write goes through a temp file in the same directory: find out now, not at the
+// first request, when that directory is missing or read-only.
+function checkWritable(file: string): void {
+  const dir = path.dirname(file);
+  const probe = path.join(dir, `${tempPrefix(file)}${process.pid}.0.tmp`);
+  try {
+    fs.writeFileSync(probe, "", { mode: 0o600 });
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "its directory does not exist" : (err as Error).message;
+    throw new Error(`state file ${file} cannot be written: ${reason}`);
+  } finally {
+    fs.rmSync(probe, { force: true });
+  }
 }
 
 // The rename is only durable once the directory entry is; some filesystems refuse a directory fsync.

@@ -1,10 +1,19 @@
 import type { IntegrationRecord, ServiceRecord } from "./types";
 
+/** A running redis-server, kept with the state so that a restart after a kill can reap it. */
+export interface EngineRecord {
+  pid: number;
+  port: number;
+  /** The engines' working directory (removed with them). */
+  dir: string;
+}
+
 /** Everything the emulator keeps, in the form written to a state file. */
 export interface StateSnapshot {
   version: 1;
   services: ServiceRecord[];
   integrations: IntegrationRecord[];
+  engines?: EngineRecord[];
 }
 
 /**
@@ -21,6 +30,9 @@ export interface StateStore {
   listIntegrations(project: string): IntegrationRecord[];
   putIntegration(integration: IntegrationRecord): void;
   deleteIntegration(project: string, id: string): void;
+  /** The engines running for this state (written, like any mutation, by a persistent store). */
+  engines(): EngineRecord[];
+  setEngines(engines: EngineRecord[]): void;
   /** Runs several mutations as one unit: a persistent store writes once, at the end. */
   batch<T>(fn: () => T): T;
   clear(): void;
@@ -37,6 +49,7 @@ const copy = <T>(value: T): T => structuredClone(value);
 /** In-memory store: Maps per project. */
 export class MemoryStore implements StateStore {
   private readonly projects = new Map<string, ProjectState>();
+  private running: EngineRecord[] = [];
 
   constructor(initial?: StateSnapshot) {
     if (initial) this.load(initial);
@@ -80,6 +93,14 @@ export class MemoryStore implements StateStore {
     this.projects.get(project)?.integrations.delete(id);
   }
 
+  engines(): EngineRecord[] {
+    return copy(this.running);
+  }
+
+  setEngines(engines: EngineRecord[]): void {
+    this.running = copy(engines);
+  }
+
   batch<T>(fn: () => T): T {
     return fn();
   }
@@ -94,12 +115,14 @@ export class MemoryStore implements StateStore {
       version: 1,
       services: projects.flatMap((p) => [...p.services.values()].map(copy)),
       integrations: projects.flatMap((p) => [...p.integrations.values()].map(copy)),
+      engines: copy(this.running),
     };
   }
 
   private load(snapshot: StateSnapshot): void {
     for (const service of snapshot.services) this.putService(service);
     for (const integration of snapshot.integrations) this.putIntegration(integration);
+    this.running = copy(snapshot.engines ?? []);
   }
 
   private project(name: string): ProjectState {

@@ -233,7 +233,7 @@ test("reset empties the state file too", async () => {
   await t.api.post(`/v1/project/${P}/service`, { service_name: "a", service_type: "valkey", plan: "business-4" });
   await t.admin.post("/_emulator/reset");
   await t.emulator.close();
-  expect(stateOnDisk()).toEqual({ version: 1, services: [], integrations: [] });
+  expect(stateOnDisk()).toEqual({ version: 1, services: [], integrations: [], engines: [] });
 });
 
 test("a state file that is not the emulator's is refused with a clear error", async () => {
