@@ -9,7 +9,7 @@ import { replicaPromotionProvider } from "../../provider/replicaPromotion";
 import { rememberConfiguredToken } from "../../provider/credentials";
 import { setProgressLogger } from "../../provider/waitFor";
 import { FakeAiven } from "../provider/fakeAivenServer";
-import { canaryKeys, createSet, describeWithEngines, passwordOf, running, shutdownEngine, startTopologyEmulator, Topology, TOKEN } from "../replication/topology";
+import { canaryKeys, createSet, describeWithEngines, passwordOf, running, shutdownEngine, startTopologyEmulator, Topology, TOKEN, unreachableMessage } from "../replication/topology";
 
 interface Run {
   code: number;
@@ -349,8 +349,9 @@ describeWithEngines("status and verify against the emulator's engines", () => {
       ["cr1", expect.stringMatching(/^ok, \d+ ms$/)],
       ["cr2", "FAILED"],
     ]);
-    const failure = `replica 'cr2' is unreachable: no connection within 0.5s (last error: connect ECONNREFUSED 127.0.0.1:${new URL(uris["cr2"]).port})`;
-    expect(run.stderr).toBe(`error: ${failure}\n`);
+    const failure = expect.stringMatching(unreachableMessage("cr2", 0.5));
+    expect(run.stderr).toEqual(expect.stringMatching(/^error: .*\n$/));
+    expect(run.stderr.slice("error: ".length, -1)).toEqual(failure);
     expect(await canaryKeys(uris["cp"])).toEqual([]);
 
     const json = await cli(args("verify", "--timeout", "0.5", "--poll", "0.05", "--json"), env());

@@ -6,8 +6,11 @@ import { loadProgram, Program, runProgram, RunOptions, RunResult } from "../../h
 
 export const TOKEN = "e2e-token";
 export const PROJECT = "e2e-project";
-/** Millisecond retry waits for every Aiven client in a run. */
-export const FAST_RETRIES = { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 6, timeoutMs: 5_000 };
+/**
+ * Millisecond retry waits for every Aiven client in a run. The per-request timeout only guards
+ * against a hang: on a loaded 2-core CI machine a request can take seconds.
+ */
+export const FAST_RETRIES = { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 6, timeoutMs: 60_000 };
 
 export function example(name: string): Program {
   return loadProgram(path.join(__dirname, "../../examples", name, "index.ts"));
@@ -40,7 +43,7 @@ export interface E2E {
 
 export async function startE2E(options: EmulatorOptions = {}): Promise<E2E> {
   const emulator = await startEmulator({ buildMs: 40, backupMs: 40, promoteMs: 40, engines: "none", token: TOKEN, ...options });
-  const common = { baseURL: emulator.url, timeout: 5_000 };
+  const common = { baseURL: emulator.url, timeout: 60_000 };
   const api = axios.create({ ...common, headers: { Authorization: `aivenv1 ${TOKEN}` } });
   const admin = axios.create(common);
   const logs: string[] = [];
@@ -110,7 +113,7 @@ export async function withRedis<T>(uri: string, use: (client: Redis) => Promise<
 }
 
 /** Polls a replica until it returns `value` for `key`. */
-export async function readBack(uri: string, key: string, value: string, timeoutMs = 5_000): Promise<string | null> {
+export async function readBack(uri: string, key: string, value: string, timeoutMs = 30_000): Promise<string | null> {
   return withRedis(uri, async (client) => {
     const deadline = Date.now() + timeoutMs;
     let seen = await client.get(key);

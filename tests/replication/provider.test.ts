@@ -3,7 +3,7 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { ReplicationCheckInputs, ReplicationCheckOutputs, replicationCheckProvider as provider } from "../../provider/replicationCheck";
 import { setProgressLogger } from "../../provider/waitFor";
 import { ProviderHost, Props, struct } from "./providerHost";
-import { canaryKeys, createSet, describeWithEngines, passwordOf, shutdownEngine, startTopologyEmulator, Topology } from "./topology";
+import { canaryKeys, createSet, describeWithEngines, passwordOf, shutdownEngine, startTopologyEmulator, Topology, unreachableMessage } from "./topology";
 
 const URN = "urn:pulumi:test::proj::pulumi-nodejs:dynamic/aiven-read-replicas:ReplicationCheck::check";
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -116,10 +116,9 @@ describeWithEngines("ReplicationCheck provider against the emulator's engines", 
     Object.values(outs.lagMs).forEach((lag) => expect(lag).toBeLessThan(1000));
 
     await shutdownEngine(uris["hr2"]);
-    const port = new URL(uris["hr2"]).port;
     await expect(
       host.call("create", new provproto.CreateRequest().setUrn(URN).setProperties(struct(hostInputs(["hr1", "hr2"])))),
-    ).rejects.toThrow(`replica 'hr2' is unreachable: no connection within 1s (last error: connect ECONNREFUSED 127.0.0.1:${port})`);
+    ).rejects.toThrow(unreachableMessage("hr2", 1, { whole: false }));
     expect(await canaryKeys(uris["hp"])).toEqual([]);
 
     const passwords = Object.values(uris).map(passwordOf);

@@ -3,7 +3,7 @@ import { checkReplication, CheckReplicationOptions, isReplicationCheckFailure, r
 import { replicaPromotionProvider } from "../../provider/replicaPromotion";
 import { rememberConfiguredToken } from "../../provider/credentials";
 import { setProgressLogger } from "../../provider/waitFor";
-import { canaryKeys, createSet, describeWithEngines, passwordOf, shutdownEngine, startTopologyEmulator, Topology, TOKEN, until, withRedis } from "./topology";
+import { canaryKeys, createSet, describeWithEngines, passwordOf, shutdownEngine, startTopologyEmulator, Topology, TOKEN, unreachableMessage, until, withRedis } from "./topology";
 
 test.each([
   ["a URI", "connect to redis://default:s3cr%2Ft@h:1 failed", ["redis://default:s3cr%2Ft@h:1"], "connect to *** failed"],
@@ -84,10 +84,7 @@ describeWithEngines("checkReplication against the emulator's engines", () => {
     const error = await failureOf(opts(s, "stop-p", ["stop-r1", "stop-r2"], 500));
     expect(isReplicationCheckFailure(error)).toBe(true);
     if (!isReplicationCheckFailure(error)) return;
-    const port = new URL(s["stop-r2"].service_uri!).port;
-    expect(error.message).toBe(
-      `replica 'stop-r2' is unreachable: no connection within 0.5s (last error: connect ECONNREFUSED 127.0.0.1:${port})`,
-    );
+    expect(error.message).toMatch(unreachableMessage("stop-r2", 0.5));
     expect(error.failures.map((f) => f.replica)).toEqual(["stop-r2"]);
     expect(Object.keys(error.lagMs)).toEqual(["stop-r1"]);
     expect(await canaryKeys(primaryUri)).toEqual([]);

@@ -28,11 +28,11 @@ export interface Topology {
 
 export async function startTopologyEmulator(project = "proj"): Promise<Topology> {
   const emulator = await startEmulator({ engines: "auto", token: TOKEN, buildMs: 20, backupMs: 20, promoteMs: 20 });
-  const client = new AivenClient({ token: TOKEN, apiUrl: emulator.url, baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 5000 });
+  const client = new AivenClient({ token: TOKEN, apiUrl: emulator.url, baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 60_000 });
   return { emulator, client, project };
 }
 
-export async function until<T>(what: string, poll: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+export async function until<T>(what: string, poll: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await poll();
@@ -114,6 +114,15 @@ export function canaryKeys(uri: string): Promise<string[]> {
 export async function shutdownEngine(uri: string): Promise<void> {
   await withRedis(uri, (c) => c.call("SHUTDOWN", "NOSAVE")).catch(() => undefined);
   await until("the engine to stop", async () => (await withRedis(uri, () => Promise.resolve(false)).catch(() => true)) || undefined);
+}
+
+/**
+ * The failure of a replica whose engine is down. The last error is whatever the machine gave
+ * (ECONNREFUSED, or ETIMEDOUT when a loaded machine is slower than the connect timeout).
+ */
+export function unreachableMessage(replica: string, seconds: number, { whole = true } = {}): RegExp {
+  const text = `replica '${replica}' is unreachable: no connection within ${seconds}s \\(last error: [^)]+\\)`;
+  return new RegExp(whole ? `^${text}$` : text);
 }
 
 export function passwordOf(uri: string): string {
