@@ -176,3 +176,105 @@ describe("validateReadReplicaSet", () => {
     expect(error).toBeInstanceOf(Error);
   });
 });
+
+describe("validateReadReplicaSet: input of any shape returns issues, never throws", () => {
+  const run = (args: unknown) => validateReadReplicaSet(args as ReadReplicaSetArgs);
+  const issueOn = (path: string, change: (args: Record<string, unknown>) => void) => {
+    const args = base() as unknown as Record<string, unknown>;
+    change(args);
+    return run(args).filter((issue) => issue.path === path || issue.path.startsWith(`${path}[`) || issue.path.startsWith(`${path}.`));
+  };
+
+  test.each<[string, unknown, string]>([
+    ["null", null, "null must be an object with project, primary and replicas"],
+    ["undefined", undefined, "is required: give an object with project, primary and replicas"],
+    ["a string", "acme", "'acme' must be an object with project, primary and replicas"],
+    ["a list", [], "[] must be an object with project, primary and replicas"],
+  ])("args given as %s", (_, args, message) => {
+    expect(run(args)).toEqual([{ path: "args", message }]);
+  });
+
+  test.each<[string, unknown, { path: string; message: string }[]]>([
+    ["a string (a config value not split into a list)", "startup-4", [
+      { path: "replicaPlans", message: "'startup-4' must be a list of plans, e.g. ['startup-4']" },
+    ]],
+    ["an object", { plan: "startup-4" }, [
+      { path: "replicaPlans", message: "{\"plan\":\"startup-4\"} must be a list of plans, e.g. ['startup-4']" },
+    ]],
+    ["an empty list", [], [
+      { path: "replicaPlans", message: "[] names no plan; give at least one startup plan, e.g. ['startup-4']" },
+    ]],
+    ["a list holding a number and a list", ["startup-4", 8, ["startup-8"]], [
+      { path: "replicaPlans[1]", message: "8 is not a startup plan; Aiven creates read replicas only on startup plans" },
+      { path: "replicaPlans[2]", message: "[\"startup-8\"] is not a startup plan; Aiven creates read replicas only on startup plans" },
+    ]],
+  ])("replicaPlans given as %s", (_, replicaPlans, expected) => {
+    expect(issueOn("replicaPlans", (a) => void (a.replicaPlans = replicaPlans))).toEqual(expected);
+  });
+
+  test.each<[string, unknown, string]>([
+    ["null", null, "null is not a plan name; give a paid plan such as 'business-4'"],
+    ["a number", 4, "4 is not a plan name; give a paid plan such as 'business-4'"],
+    ["an object", { name: "business-4" }, "{\"name\":\"business-4\"} is not a plan name; give a paid plan such as 'business-4'"],
+    ["blank", "   ", "'   ' is blank; a plan is required unless existing: true, e.g. 'business-4'"],
+    ["' free-1' (leading space)", " free-1", "' free-1' has no backups, so it cannot have read replicas; use a paid plan such as 'business-4'"],
+    ["'FREE-1' (upper case)", "FREE-1", "'FREE-1' has no backups, so it cannot have read replicas; use a paid plan such as 'business-4'"],
+    ["'Business-4' (upper case)", "Business-4", "'Business-4' is not a plan name; Aiven plans are lowercase letters, digits and '-', e.g. 'business-4'"],
+    ["'business-4 ' (trailing space)", "business-4 ", "'business-4 ' is not a plan name; Aiven plans are lowercase letters, digits and '-', e.g. 'business-4'"],
+  ])("primary.plan given as %s", (_, plan, message) => {
+    expect(issueOn("primary.plan", (a) => void ((a.primary as Record<string, unknown>).plan = plan))).toEqual([{ path: "primary.plan", message }]);
+  });
+
+  test("a sparse replicas list: each hole is an issue", () => {
+    const replicas: unknown[] = [];
+    replicas[1] = { name: "replica-b" };
+    replicas[3] = { name: "replica-d" };
+    expect(issueOn("replicas", (a) => void (a.replicas = replicas))).toEqual([
+      { path: "replicas[0]", message: "is empty; give an object with at least a name" },
+      { path: "replicas[2]", message: "is empty; give an object with at least a name" },
+    ]);
+  });
+
+  test("a replica that is not an object says what was given", () => {
+    expect(issueOn("replicas", (a) => void (a.replicas = [null, "replica-b"]))).toEqual([
+      { path: "replicas[0]", message: "null is not a replica; give an object with at least a name" },
+      { path: "replicas[1]", message: "'replica-b' is not a replica; give an object with at least a name" },
+    ]);
+  });
+
+  test.each<[string, unknown, string]>([
+    ["NaN", NaN, "NaN must be a positive number of seconds"],
+    ["Infinity", Infinity, "Infinity must be a positive number of seconds"],
+    ["-Infinity", -Infinity, "-Infinity must be a positive number of seconds"],
+    ["a BigInt", BigInt(10), "10n must be a positive number of seconds"],
+    ["a Symbol", Symbol("ten"), "Symbol(ten) must be a positive number of seconds"],
+  ])("timeoutSeconds given as %s says what was given", (_, value, message) => {
+    expect(issueOn("timeoutSeconds", (a) => void (a.timeoutSeconds = value))).toEqual([{ path: "timeoutSeconds", message }]);
+  });
+
+  test("values that cannot be shown as JSON are still described: a Symbol serviceType, a circular failoverTo, a BigInt name", () => {
+    const circular: Record<string, unknown> = { name: "loop" };
+    circular.self = circular;
+    const issues = run({ ...base(), serviceType: Symbol("valkey"), failoverTo: circular, primary: { name: BigInt(7), plan: "business-4" } });
+    expect(issues).toEqual([
+      { path: "serviceType", message: "Symbol(valkey) is not supported; use one of valkey, caching, redis. Read replicas work only within one service type, and Dragonfly is not supported" },
+      { path: "primary.name", message: "7n is not a valid service name; start with a lowercase letter, then up to 62 of a-z, 0-9 and '-'" },
+      { path: "failoverTo", message: "an object that cannot be shown as JSON is not a replica of this set; name a replica that has promote: true" },
+    ]);
+  });
+
+  test("a field whose getter throws is reported on its path", () => {
+    const args = base() as unknown as Record<string, unknown>;
+    Object.defineProperty(args, "project", { enumerable: true, get: () => { throw new Error("vault sealed"); } });
+    Object.defineProperty(args.primary as object, "plan", { enumerable: true, get: () => { throw new TypeError("no plan today"); } });
+    expect(run(args)).toEqual([
+      { path: "project", message: "could not be read: vault sealed" },
+      { path: "primary.plan", message: "could not be read: no plan today" },
+    ]);
+  });
+
+  test("a long value is shortened in the message", () => {
+    const [issue] = issueOn("project", (a) => void (a.project = "x".repeat(500)));
+    expect(issue.message).toBe(`'${"x".repeat(77)}…' is not a valid project name; use 1-63 of letters, digits, '_' and '-'`);
+  });
+});
