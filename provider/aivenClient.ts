@@ -9,6 +9,7 @@ import type {
   AivenService,
   AivenUpdateServiceRequest,
 } from "./aivenTypes";
+import { describeValue } from "./rules";
 
 export const DEFAULT_API_URL = "https://api.aiven.io";
 
@@ -52,6 +53,13 @@ export interface AivenClientOptions {
   /** Default `pulumi-aiven-read-replicas/<version>`. */
   userAgent?: string;
 }
+
+/**
+ * What a DELETE established. true: this call deleted it. false: it was not there (404 at the
+ * first attempt). undefined: it is gone, but an earlier attempt of this call failed without an
+ * answer that says whether Aiven acted on it, so either that attempt deleted it or it was never there.
+ */
+export type DeleteOutcome = boolean | undefined;
 
 interface AivenApiErrorInit {
   status: number;
@@ -158,55 +166,64 @@ export class AivenClient {
   }
 
   async getService(project: string, service: string): Promise<AivenService> {
+    checkPathArguments("getService", { project, service });
     const data = await this.call<{ service?: AivenService }>("GET", ["project", project, "service", service]);
     return this.field(data, "service", "GET", ["project", project, "service", service]);
   }
 
   async listServices(project: string): Promise<AivenService[]> {
+    checkPathArguments("listServices", { project });
     const data = await this.call<{ services?: AivenService[] }>("GET", ["project", project, "service"]);
     return data.services ?? [];
   }
 
   async listServiceIntegrations(project: string, service: string): Promise<AivenIntegration[]> {
+    checkPathArguments("listServiceIntegrations", { project, service });
     const data = await this.call<{ service_integrations?: AivenIntegration[] }>("GET", ["project", project, "service", service, "integration"]);
     return data.service_integrations ?? [];
   }
 
   async getIntegration(project: string, integrationId: string): Promise<AivenIntegration> {
+    checkPathArguments("getIntegration", { project, integrationId });
     const segments = ["project", project, "integration", integrationId];
     const data = await this.call<{ service_integration?: AivenIntegration }>("GET", segments);
     return this.field(data, "service_integration", "GET", segments);
   }
 
-  /** Resolves true when this call deleted it, false when it was already gone (404). */
-  async deleteIntegration(project: string, integrationId: string): Promise<boolean> {
+  /** What is known once it is gone: see {@link DeleteOutcome}. */
+  async deleteIntegration(project: string, integrationId: string): Promise<DeleteOutcome> {
+    checkPathArguments("deleteIntegration", { project, integrationId });
     return this.deleteIdempotent(["project", project, "integration", integrationId]);
   }
 
   async createService(project: string, body: AivenCreateServiceRequest): Promise<AivenService> {
+    checkPathArguments("createService", { project });
     const data = await this.call<{ service?: AivenService }>("POST", ["project", project, "service"], body);
     return this.field(data, "service", "POST", ["project", project, "service"]);
   }
 
   async updateService(project: string, service: string, body: AivenUpdateServiceRequest): Promise<AivenService> {
+    checkPathArguments("updateService", { project, service });
     const segments = ["project", project, "service", service];
     const data = await this.call<{ service?: AivenService }>("PUT", segments, body);
     return this.field(data, "service", "PUT", segments);
   }
 
-  /** Resolves true when this call deleted it, false when it was already gone (404). */
-  async deleteService(project: string, service: string): Promise<boolean> {
+  /** What is known once it is gone: see {@link DeleteOutcome}. */
+  async deleteService(project: string, service: string): Promise<DeleteOutcome> {
+    checkPathArguments("deleteService", { project, service });
     return this.deleteIdempotent(["project", project, "service", service]);
   }
 
-  private async deleteIdempotent(segments: string[]): Promise<boolean> {
+  private async deleteIdempotent(segments: string[]): Promise<DeleteOutcome> {
     try {
       await this.call("DELETE", segments);
       return true;
     } catch (e) {
-      // A 404 after a retried attempt means an earlier attempt did the deleting.
-      if (isAivenApiError(e, 404)) return e.attempts > 1;
-      throw e;
+      if (!isAivenApiError(e, 404)) throw e;
+      // A 404 after a failed attempt (a 503, a reset) is done, but that attempt may or may not
+      // have reached Aiven: it deleted it, or it was never there.
+      return e.attempts > 1 ? undefined : false;
     }
   }
 
@@ -274,7 +291,30 @@ export class AivenClient {
 }
 
 export function apiPath(segments: string[]): string {
+  for (const segment of segments) {
+    const problem = pathSegmentProblem(segment);
+    if (problem !== undefined) throw new Error(`AivenClient: ${problem}; nothing was sent`);
+  }
   return "/v1/" + segments.map((s) => encodeURIComponent(s)).join("/");
+}
+
+/**
+ * '.' and '..' survive encodeURIComponent and collapse in the URL, so DELETE of service '..'
+ * would reach the project's own endpoint; an empty segment leaves a gap that does the same.
+ */
+function pathSegmentProblem(value: unknown): string | undefined {
+  if (typeof value !== "string") return `${describeValue(value)} is not a string`;
+  return value === "" || value === "." || value === ".."
+    ? `${describeValue(value)} would change the request's URL path (an empty, '.' or '..' segment)`
+    : undefined;
+}
+
+/** Refuses, before any request, a name that would send the call to another endpoint; the error names the argument. */
+function checkPathArguments(method: string, args: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(args)) {
+    const problem = pathSegmentProblem(value);
+    if (problem !== undefined) throw new Error(`AivenClient.${method}: ${name} ${problem}; nothing was sent`);
+  }
 }
 
 const TIMEOUT_CODES = ["ETIMEDOUT", "ECONNABORTED"];

@@ -1,5 +1,5 @@
 import * as util from "util";
-import { AivenApiError, AivenClient, AivenClientOptions, USER_AGENT, resolveApiUrl } from "../../provider/aivenClient";
+import { AivenApiError, AivenClient, AivenClientOptions, USER_AGENT, apiPath, resolveApiUrl } from "../../provider/aivenClient";
 import { MISSING_TOKEN_MESSAGE, rememberConfiguredToken, resolveToken } from "../../provider/credentials";
 import { FakeAiven, Scripted } from "./fakeAivenServer";
 import { SecretWatch, TOKEN, recorded } from "./secretWatch";
@@ -196,16 +196,23 @@ describe("requests", () => {
     expect(JSON.parse(fake.calls[1].body ?? "")).toEqual({ service_name: "new", service_type: "valkey", plan: "startup-4" });
   });
 
-  test.each<[string, Scripted[], boolean, number]>([
+  test.each<[string, Scripted[], boolean | undefined, number]>([
     ["200: deleted", [{ status: 200, body: { message: "deleted" } }], true, 1],
     ["404: already gone", [aivenError(404, "Service integration not found")], false, 1],
-    ["503 then 404: a retried DELETE that meets 404 counts as done", [aivenError(503, "unavailable"), aivenError(404, "not found")], true, 2],
+    ["503 then 404: gone, but whether the first attempt deleted it is unknown", [aivenError(503, "unavailable"), aivenError(404, "not found")], undefined, 2],
+    ["reset then 404: gone, unknown by whom", [{ reset: true }, aivenError(404, "not found")], undefined, 2],
     ["417 then 200: retried on DELETE", [aivenError(417, "Service is being modified"), { status: 200, body: {} }], true, 2],
     ["reset then 204", [{ reset: true }, { status: 204 }], true, 2],
   ])("deleteIntegration, %s", async (_name, responses, deleted, calls) => {
     fake.script("DELETE", "/v1/project/proj/integration/i-1", ...responses);
     expect(await client().deleteIntegration("proj", "i-1")).toBe(deleted);
     expect(fake.calls).toHaveLength(calls);
+  });
+
+  test("deleteService of a service that never existed, after a 503: gone, not claimed as deleted by this call", async () => {
+    fake.script("DELETE", "/v1/project/proj/service/never", aivenError(503, "unavailable"));
+    expect(await client().deleteService("proj", "never")).toBeUndefined();
+    expect(fake.callsTo("DELETE").map((call) => call.path)).toEqual(["/v1/project/proj/service/never", "/v1/project/proj/service/never"]);
   });
 
   test.each<[string, Scripted[], number, number]>([
@@ -261,5 +268,52 @@ describe("resolveApiUrl and resolveToken", () => {
     delete process.env.AIVEN_TOKEN;
     expect(() => resolveToken(undefined)).toThrow(MISSING_TOKEN_MESSAGE);
     expect(MISSING_TOKEN_MESSAGE).toMatch(/apiToken.*aiven:apiToken.*AIVEN_TOKEN/);
+  });
+});
+
+describe("path arguments that would change the URL are refused before any request", () => {
+  type Call = (c: AivenClient, bad: string) => Promise<unknown>;
+  const calls: [string, string, Call][] = [
+    ["getService", "project", (c, bad) => c.getService(bad, "svc")],
+    ["getService", "service", (c, bad) => c.getService("proj", bad)],
+    ["listServices", "project", (c, bad) => c.listServices(bad)],
+    ["listServiceIntegrations", "project", (c, bad) => c.listServiceIntegrations(bad, "svc")],
+    ["listServiceIntegrations", "service", (c, bad) => c.listServiceIntegrations("proj", bad)],
+    ["getIntegration", "project", (c, bad) => c.getIntegration(bad, "i-1")],
+    ["getIntegration", "integrationId", (c, bad) => c.getIntegration("proj", bad)],
+    ["deleteIntegration", "project", (c, bad) => c.deleteIntegration(bad, "i-1")],
+    ["deleteIntegration", "integrationId", (c, bad) => c.deleteIntegration("proj", bad)],
+    ["createService", "project", (c, bad) => c.createService(bad, { service_name: "x", service_type: "valkey", plan: "startup-4" })],
+    ["updateService", "project", (c, bad) => c.updateService(bad, "svc", { plan: "startup-8" })],
+    ["updateService", "service", (c, bad) => c.updateService("proj", bad, { plan: "startup-8" })],
+    ["deleteService", "project", (c, bad) => c.deleteService(bad, "svc")],
+    ["deleteService", "service", (c, bad) => c.deleteService("proj", bad)],
+  ];
+  const cases = calls.flatMap(([method, argument, call]) => ["..", ".", ""].map((bad) => [method, argument, bad, call] as const));
+
+  test.each(cases)("%s with %s %p", async (method, argument, bad, call) => {
+    await expect(call(client(), bad)).rejects.toThrow(
+      `AivenClient.${method}: ${argument} '${bad}' would change the request's URL path (an empty, '.' or '..' segment); nothing was sent`,
+    );
+    expect(fake.calls).toEqual([]);
+  });
+
+  test("a name that is not a string is refused too (a JavaScript caller can pass anything)", async () => {
+    await expect(client().deleteService("proj", undefined as unknown as string)).rejects.toThrow(
+      "AivenClient.deleteService: service nothing is not a string; nothing was sent",
+    );
+    expect(fake.calls).toEqual([]);
+  });
+
+  test("names that only contain dots or encode to dots are sent, encoded", async () => {
+    fake.addService("...");
+    fake.addService("%2e%2e");
+    await client().getService("proj", "...");
+    await client().getService("proj", "%2e%2e");
+    expect(fake.calls.map((call) => call.path)).toEqual(["/v1/project/proj/service/...", "/v1/project/proj/service/%252e%252e"]);
+  });
+
+  test("apiPath itself refuses such a segment", () => {
+    expect(() => apiPath(["project", "p", "service", ".."])).toThrow("'..' would change the request's URL path");
   });
 });
