@@ -43,6 +43,17 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
 
     super(READ_REPLICA_SET_TYPE, name, {}, opts);
 
+    // The token given only as an argument must reach the services too, not only the set's checks.
+    const tokenProvider =
+      args.apiToken !== undefined && !hasAivenProvider(opts)
+        ? new aiven.Provider(`${name}-aiven`, { apiToken: pulumi.secret(args.apiToken) }, { parent: this })
+        : undefined;
+    const childOptions = (extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions => ({
+      ...extra,
+      parent: this,
+      ...(tokenProvider ? { provider: tokenProvider } : {}),
+    });
+
     const serviceType = args.serviceType ?? "valkey";
     const aivenServiceType = serviceType === "valkey" ? "valkey" : "redis";
     if (aivenServiceType === "redis") pulumi.log.warn(CACHING_END_OF_LIFE_WARNING, this);
@@ -66,8 +77,8 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
       const lookupArgs = { project, serviceName: primarySpec.name };
       const found =
         aivenServiceType === "valkey"
-          ? aiven.getValkeyOutput(lookupArgs, { parent: this })
-          : aiven.getRedisOutput(lookupArgs, { parent: this });
+          ? aiven.getValkeyOutput(lookupArgs, childOptions())
+          : aiven.getRedisOutput(lookupArgs, childOptions());
       this.primaryServiceName = found.serviceName;
       this.primaryUri = pulumi.secret(found.serviceUri);
       primaryCloud = found.cloudName as pulumi.Output<string>;
@@ -82,7 +93,7 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
           cloudName: declaredCloud,
           terminationProtection: primarySpec.terminationProtection,
         },
-        { parent: this },
+        childOptions(),
       );
       this.primaryServiceName = this.primary.serviceName;
       this.primaryUri = pulumi.secret(this.primary.serviceUri);
@@ -115,7 +126,7 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
           serviceIntegrations: [{ integrationType: "read_replica", sourceServiceName: this.primaryServiceName }],
         },
         // Aiven refuses any change to service_integrations after creation, and promotion removes it.
-        { parent: this, dependsOn: [readiness], ignoreChanges: ["serviceIntegrations"] },
+        childOptions({ dependsOn: [readiness], ignoreChanges: ["serviceIntegrations"] }),
       );
       return this.replicaHandle(name, spec, service, project, access);
     });
@@ -202,6 +213,15 @@ function tokenIssues(args: ReadReplicaSetArgs): PreflightIssue[] {
         "(pulumi config set --secret aiven:apiToken ...), or set the AIVEN_TOKEN environment variable",
     },
   ];
+}
+
+/** An Aiven provider given to the set, or inherited from its parent: the services use it. */
+function hasAivenProvider(opts: pulumi.ComponentResourceOptions | undefined): boolean {
+  if (opts === undefined) return false;
+  const packageOf = (p: pulumi.ProviderResource) => (p as unknown as { getPackage(): string }).getPackage();
+  const listed = opts.providers === undefined ? [] : Array.isArray(opts.providers) ? opts.providers.map(packageOf) : Object.keys(opts.providers);
+  const given = opts.provider === undefined ? [] : [packageOf(opts.provider)];
+  return [...listed, ...given].includes("aiven") || opts.parent?.getProvider("aiven:index/valkey:Valkey") !== undefined;
 }
 
 /**

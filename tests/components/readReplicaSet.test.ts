@@ -172,6 +172,7 @@ describe("ReadReplicaSet children", () => {
 
     expect(summary()).toEqual([
       `${COMPONENT} legacy`,
+      "pulumi:providers:aiven legacy-aiven",
       `${READINESS} legacy-readiness`,
       `${REDIS} legacy-primary`,
       `${REDIS} legacy-replica-legacy-replica`,
