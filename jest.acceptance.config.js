@@ -1,0 +1,13 @@
+/** The acceptance stage: the real Pulumi CLI through the Automation API (`npm run test:acceptance`). */
+/** @type {import('jest').Config} */
+module.exports = {
+  preset: "ts-jest",
+  testEnvironment: "node",
+  roots: ["<rootDir>/tests/acceptance"],
+  // *.acceptance.ts, so that `npm test` (the default config) never picks these up.
+  testMatch: ["**/*.acceptance.ts"],
+  // Engine operations take seconds each; this only guards against hangs.
+  testTimeout: 300000,
+  // One stack operation at a time: the CLI, its plugins and redis-servers share two cores.
+  maxWorkers: 1,
+};

@@ -1,0 +1,204 @@
+// Every example, and the root config-driven stack, deployed by the real engine with Aiven's own
+// resource plugin against the emulator. Needs pulumi-resource-aiven in the toolchain's PULUMI_HOME.
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { loadProgram } from "../../harness/programLoader";
+import { readBack, withRedis } from "../../scripts/demoSteps";
+import { changes, describeEngine, EngineContext, engineContext, EngineStack, nameOf, Run } from "./engine";
+import { Fixture, PROJECT, startFixture } from "./emulatorFixture";
+
+const ROOT = path.resolve(__dirname, "../..");
+const FAST = { pollSeconds: "0.2", timeoutSeconds: "600" };
+
+/** An example's index.ts as an inline program, loaded fresh for each run, under its Pulumi.yaml project name. */
+async function exampleStack(ctx: EngineContext, dir: string, stackName: string, config: Record<string, string>, aiven: Fixture): Promise<EngineStack> {
+  const projectName = (YAML.parse(fs.readFileSync(path.join(ROOT, dir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+  const program = loadProgram(path.join(ROOT, dir, "index.ts"));
+  return EngineStack.create(
+    ctx,
+    { projectName, stackName, program: async () => program() },
+    { config: { ...config }, secrets: { "aiven:apiToken": aiven.token }, workDir: ctx.newWorkDir() },
+  );
+}
+
+const replacedOrDeleted = (run: Run) => changes(run).filter((c) => /replace|delete/.test(c.op));
+
+function withEngine(name: string, body: (get: () => { aiven: Fixture; ctx: EngineContext }) => void): void {
+  describeEngine(
+    name,
+    () => {
+      let aiven: Fixture;
+      let ctx: EngineContext;
+      const saved = process.env.AIVEN_WEB_URL;
+      beforeAll(async () => {
+        aiven = await startFixture();
+        ctx = engineContext(aiven.emulator.url);
+        // The program runs in this process: it sees the AIVEN_WEB_URL the plugins see, as under `pulumi up`.
+        process.env.AIVEN_WEB_URL = aiven.emulator.url;
+      });
+      afterAll(async () => {
+        if (saved === undefined) delete process.env.AIVEN_WEB_URL;
+        else process.env.AIVEN_WEB_URL = saved;
+        await aiven?.close();
+        ctx?.cleanup();
+      });
+      body(() => ({ aiven, ctx }));
+    },
+    { aivenPlugin: true },
+  );
+}
+
+withEngine("examples/valkey-basic under the real engine", (get) => {
+  let stack: EngineStack;
+  const names = { primary: "cache-primary", gcp: "cache-replica-gcp", aws: "cache-replica-aws" };
+
+  beforeAll(async () => {
+    const { aiven, ctx } = get();
+    stack = await exampleStack(ctx, "examples/valkey-basic", "dev", { aivenProject: PROJECT, apiUrl: aiven.emulator.url, verifyReplication: String(aiven.emulator.enginesEnabled), ...FAST }, aiven);
+  });
+
+  test("preview shows the plan: the set, its three services, the readiness and replication checks", async () => {
+    const { run } = await stack.preview();
+    const planned = run.events.flatMap((e) => (e.resourcePreEvent ? [`${e.resourcePreEvent.metadata.op} ${e.resourcePreEvent.metadata.type} ${nameOf(e.resourcePreEvent.metadata.urn)}`] : []));
+    expect(planned.filter((p) => !p.includes("pulumi:pulumi:Stack")).sort()).toEqual(
+      [
+        "create aiven-read-replicas:index:ReadReplicaSet cache",
+        "create aiven:index/valkey:Valkey cache-primary",
+        "create aiven:index/valkey:Valkey cache-replica-cache-replica-gcp",
+        "create aiven:index/valkey:Valkey cache-replica-cache-replica-aws",
+        "create pulumi-nodejs:dynamic/aiven-read-replicas:PrimaryReadiness cache-readiness",
+        ...(get().aiven.emulator.enginesEnabled ? ["create pulumi-nodejs:dynamic/aiven-read-replicas:ReplicationCheck cache-replication-check"] : []),
+        "create pulumi:providers:aiven default_6_51_0",
+        "create pulumi:providers:pulumi-nodejs default",
+      ].sort(),
+    );
+    expect(await get().aiven.services()).toEqual([]);
+  });
+
+  test("up creates the primary and both replicas; data written to the primary is read back from each replica", async () => {
+    const { aiven } = get();
+    await stack.up();
+    expect(await aiven.links()).toEqual([`${names.aws} <- ${names.primary}`, `${names.gcp} <- ${names.primary}`]);
+    if (!aiven.emulator.enginesEnabled) return;
+    const value = `acceptance ${Date.now()}`;
+    await withRedis((await aiven.service(names.primary)).service_uri, (c) => c.set("acceptance:key", value));
+    for (const replica of [names.gcp, names.aws]) {
+      expect(await readBack((await aiven.service(replica)).service_uri, "acceptance:key", value, 10_000)).toBeDefined();
+    }
+  });
+
+  test("promotion by config and up: exactly one integration deleted, nothing replaced", async () => {
+    const { aiven } = get();
+    const deletesBefore = (await aiven.requests()).filter((r) => r.method === "DELETE").length;
+    await stack.setConfig("promote", names.aws);
+    const { run } = await stack.up();
+    expect(replacedOrDeleted(run)).toEqual([]);
+    expect(changes(run).map((c) => `${c.op} ${nameOf(c.urn)}`)).toContain(`create cache-promotion-${names.aws}`);
+    expect((await aiven.requests()).filter((r) => r.method === "DELETE").slice(deletesBefore)).toHaveLength(1);
+    expect(await aiven.links()).toEqual([`${names.gcp} <- ${names.primary}`]);
+  });
+
+  test("refresh, then a second up reports zero changes", async () => {
+    await stack.refresh();
+    const { result, run } = await stack.up();
+    expect(changes(run)).toEqual([]);
+    expect(Object.keys(result.summary.resourceChanges ?? {})).toEqual(["same"]);
+  });
+
+  test("an out-of-band promotion, then refresh and up: no error, no replacement", async () => {
+    const { aiven } = get();
+    await aiven.promoteOutOfBand(names.gcp);
+    await stack.refresh();
+    const { run } = await stack.up();
+    expect(replacedOrDeleted(run)).toEqual([]);
+    expect(await aiven.links()).toEqual([]);
+  });
+
+  test("destroy leaves no service and no integration behind", async () => {
+    const { aiven } = get();
+    await stack.destroy();
+    expect(await aiven.services()).toEqual([]);
+  });
+});
+
+withEngine("examples/existing-primary under the real engine", (get) => {
+  test("replicas of a primary made outside Pulumi; destroy leaves the primary alone", async () => {
+    const { aiven, ctx } = get();
+    await aiven.primaryWithReplicas("orders", []);
+    const stack = await exampleStack(ctx, "examples/existing-primary", "dev", { aivenProject: PROJECT, primaryName: "orders", replicaCount: "2", apiUrl: aiven.emulator.url, ...FAST }, aiven);
+    const { result } = await stack.up();
+    expect(result.outputs.replicaServiceNames.value).toEqual(["orders-replica-1", "orders-replica-2"]);
+    expect(await aiven.links()).toEqual(["orders-replica-1 <- orders", "orders-replica-2 <- orders"]);
+    expect(changes((await stack.up()).run)).toEqual([]);
+    await stack.destroy();
+    expect((await aiven.services()).map((s) => s.service_name)).toEqual(["orders"]);
+  });
+});
+
+withEngine("examples/caching-legacy under the real engine", (get) => {
+  test("business-4 primary and startup-4 replica of type redis, with the end-of-life warning in the diagnostics", async () => {
+    const { aiven, ctx } = get();
+    const stack = await exampleStack(ctx, "examples/caching-legacy", "dev", { aivenProject: PROJECT, apiUrl: aiven.emulator.url, ...FAST }, aiven);
+    const { run } = await stack.up();
+    const warnings = run.diagnostics.filter((d) => d.severity === "warning").map((d) => d.message);
+    expect(warnings.some((w) => w.includes("end of life on 2025-03-31"))).toBe(true);
+    expect((await aiven.services()).map((s) => [s.service_name, s.service_type, s.plan])).toEqual([
+      ["legacy-cache-primary", "redis", "business-4"],
+      ["legacy-cache-replica", "redis", "startup-4"],
+    ]);
+    await stack.destroy();
+    expect(await aiven.services()).toEqual([]);
+  });
+});
+
+withEngine("the root Pulumi.yaml stack under the real engine", (get) => {
+  test("configured only by `pulumi config set --path`", async () => {
+    const { aiven, ctx } = get();
+    const projectName = (YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+    const program = loadProgram(path.join(ROOT, "stack", "index.ts"));
+    const stack = await EngineStack.create(ctx, { projectName, stackName: "prod", program: async () => program() }, { secrets: { "aiven:apiToken": aiven.token }, workDir: ctx.newWorkDir() });
+    const settings: Array<[string, string]> = [
+      ["project", PROJECT],
+      ["primary.name", "root-primary"],
+      ["primary.plan", "business-4"],
+      ["primary.cloud", "google-europe-west1"],
+      ["replicas[0].name", "root-replica-1"],
+      ["replicas[1].name", "root-replica-2"],
+      ["replicas[1].cloud", "aws-eu-west-1"],
+      ["apiUrl", aiven.emulator.url],
+      ["pollSeconds", FAST.pollSeconds],
+    ];
+    for (const [key, value] of settings) await stack.setConfig(key, value, { path: true });
+    await stack.up();
+    expect(await aiven.links()).toEqual(["root-replica-1 <- root-primary", "root-replica-2 <- root-primary"]);
+    await stack.setConfig("replicas[1].promote", "true", { path: true });
+    const { run } = await stack.up();
+    expect(replacedOrDeleted(run)).toEqual([]);
+    expect(await aiven.links()).toEqual(["root-replica-1 <- root-primary"]);
+    await stack.destroy();
+    expect(await aiven.services()).toEqual([]);
+  });
+});
+
+withEngine("examples/promote-and-failover and its app stack under the real engine", (get) => {
+  test("the emulator fails the primary; refresh, failover by config and up: writeEndpoint moves, nothing replaced, the app follows", async () => {
+    const { aiven, ctx } = get();
+    const infra = await exampleStack(ctx, "examples/promote-and-failover", "prod", { aivenProject: PROJECT, apiUrl: aiven.emulator.url, ...FAST }, aiven);
+    const app = await exampleStack(ctx, "examples/promote-and-failover/app", "prod", { infraStack: "organization/promote-and-failover/prod" }, aiven);
+    await infra.up();
+    expect((await app.up()).result.outputs.cacheService.value).toBe("sessions");
+
+    await aiven.admin.post(`/_emulator/projects/${PROJECT}/services/sessions/fail`);
+    await infra.refresh();
+    await infra.setConfig("failover", "true");
+    const { result, run } = await infra.up();
+    expect(replacedOrDeleted(run)).toEqual([]);
+    const promoted = await aiven.service("sessions-us");
+    expect(result.outputs.writeEndpoint).toEqual({ value: promoted.service_uri, secret: true });
+
+    const followed = await app.up();
+    expect(followed.result.outputs.cacheService.value).toBe("sessions-us");
+    expect(followed.result.outputs.cacheUrl).toEqual({ value: promoted.service_uri, secret: true });
+  });
+});
