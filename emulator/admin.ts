@@ -2,7 +2,7 @@ import type { Cloud } from "./cloud";
 import { FaultTable, parseFault, RequestLog } from "./faults";
 import type { Handler, HandlerContext, HandlerResult } from "./handlers";
 import type { Method } from "./routes";
-import { serviceJson } from "./wire";
+import { adminServiceJson } from "./wire";
 
 const ok = (body: unknown): HandlerResult => ({ status: 200, body });
 
@@ -38,7 +38,7 @@ export function adminRoutes(cloud: Cloud, faults: FaultTable, requests: RequestL
     [
       "POST",
       "/_emulator/projects/:project/services/:service/fail",
-      async ({ params }: HandlerContext) => ok({ service: serviceJson(await cloud.failService(params.project, params.service)) }),
+      async ({ params }: HandlerContext) => ok({ service: adminServiceJson(await cloud.failService(params.project, params.service)) }),
     ],
     [
       "POST",

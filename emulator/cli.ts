@@ -15,7 +15,11 @@ export function parseArgs(argv: string[]): EmulatorOptions & { quiet: boolean } 
     .description("Local emulator of the Aiven API for Valkey / Caching services and read replicas")
     .option("--port <port>", "port to listen on (0 = any free port)", integer, 0)
     .option("--host <host>", "address to bind", "127.0.0.1")
-    .option("--token <token>", "the only API token accepted (default: any non-empty token)")
+    .option(
+      "--token <token>",
+      "the only API token accepted (default: $AIVEN_EMULATOR_TOKEN, else any non-empty token); " +
+        "prefer the variable: a flag's value is visible to every user in `ps`",
+    )
     .option("--projects <names>", "comma-separated list of the only projects that exist")
     .option("--build-ms <ms>", "REBUILDING to RUNNING delay", integer, 200)
     .option("--backup-ms <ms>", "delay before a primary's first backup", integer, 200)

@@ -1,4 +1,5 @@
 import Router from "find-my-way";
+import { badRequest } from "./errors";
 import type { Handler, Handlers } from "./handlers";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
@@ -35,7 +36,8 @@ export interface RouteMatch {
 
 /** A method + path table; the handler is kept as the route's store so lookups stay typed. */
 export class RouteTable {
-  private readonly router = Router({ ignoreTrailingSlash: true });
+  // Long parameters reach the handlers, whose checks explain what is wrong with them.
+  private readonly router = Router({ ignoreTrailingSlash: true, maxParamLength: 2048 });
 
   constructor(routes: [Method, string, Handler][]) {
     for (const [method, path, handler] of routes) this.router.on(method, path, () => undefined, handler);
@@ -43,13 +45,26 @@ export class RouteTable {
 
   /** The match, "method" when the path exists for other methods only, or undefined. */
   find(method: string, path: string): RouteMatch | "method" | undefined {
-    const found = this.router.find(method.toUpperCase() as Method, path);
+    let found: ReturnType<typeof this.router.find>;
+    try {
+      found = this.router.find(method.toUpperCase() as Method, path);
+    } catch {
+      throw badRequest("Invalid request path");
+    }
     if (found) {
       const params: Record<string, string> = {};
       for (const [k, v] of Object.entries(found.params)) if (v !== undefined) params[k] = v;
       return { handler: found.store as Handler, params };
     }
     const others: Method[] = ["GET", "POST", "PUT", "DELETE"];
-    return others.some((m) => this.router.find(m, path)) ? "method" : undefined;
+    return others.some((m) => safeFind(this.router, m, path)) ? "method" : undefined;
+  }
+}
+
+function safeFind(router: ReturnType<typeof Router>, method: Method, path: string): boolean {
+  try {
+    return router.find(method, path) !== null;
+  } catch {
+    return false;
   }
 }

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { projectProblem } from "../provider/rules";
 import { AivenError, authenticationFailed, badRequest, errorBody, notFound, projectNotFound } from "./errors";
 import { FaultSpec, FaultTable, faultMessage, RequestLog } from "./faults";
 import type { HandlerResult } from "./handlers";
@@ -31,9 +32,16 @@ export function createRequestListener(options: PipelineOptions): (req: IncomingM
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = Date.now();
-    const method = (req.method ?? "GET").toUpperCase();
-    const path = new URL(req.url ?? "/", "http://emulator").pathname;
+    // HEAD is GET without the body (node leaves the body out of the answer).
+    const asked = (req.method ?? "GET").toUpperCase();
+    const method = asked === "HEAD" ? "GET" : asked;
     const raw = await readBody(req).catch(() => undefined);
+    const path = pathOf(req.url);
+    if (path === undefined) {
+      send(res, { status: 400, body: errorBody(400, "Invalid request path") });
+      log(`${asked} ${JSON.stringify(req.url)} 400 ${Date.now() - started}ms`);
+      return;
+    }
 
     if (path === "/_emulator" || path.startsWith("/_emulator/")) {
       const result = await run(() => {
@@ -86,8 +94,24 @@ async function authorizedDispatch(
   if (match === "method") throw new AivenError(405, "Method not allowed");
   if (!match) throw notFound("Not found");
   const project = match.params.project;
-  if (options.projects && project !== undefined && !options.projects.has(project)) throw projectNotFound();
+  if (project !== undefined) {
+    const problem = projectProblem(project);
+    if (problem) throw badRequest(problem);
+    if (options.projects && !options.projects.has(project)) throw projectNotFound();
+  }
   return match.handler({ params: match.params, body: parseJson(raw) });
+}
+
+/** The request's path, or undefined when it is not a URL path with valid percent-encoding. */
+function pathOf(url: string | undefined): string | undefined {
+  if (!url?.startsWith("/")) return undefined;
+  try {
+    const path = new URL(url, "http://emulator").pathname;
+    decodeURIComponent(path);
+    return path;
+  } catch {
+    return undefined;
+  }
 }
 
 function refuseWhenClosing(options: PipelineOptions): void {

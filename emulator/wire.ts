@@ -84,6 +84,20 @@ export function serviceJson(view: ServiceView): Record<string, unknown> {
   };
 }
 
+/**
+ * A service as the emulator's own (unauthenticated) admin endpoints show it: no password, no URI
+ * and no connection details, so nothing secret is handed to whoever can reach the port.
+ */
+export function adminServiceJson(view: ServiceView): Record<string, unknown> {
+  return {
+    service_name: view.record.service_name,
+    service_type: view.record.service_type,
+    plan: view.record.plan,
+    state: view.state,
+    service_integrations: view.integrations.map(integrationJson),
+  };
+}
+
 // The keys are named after the service type: valkey / valkey_slave / valkey_password, or redis_….
 function connectionInfo(type: ServiceType, uri: string, password: string): Record<string, unknown> {
   return { [type]: [uri], [`${type}_slave`]: [], [`${type}_password`]: password };

@@ -82,7 +82,7 @@ describe("the compiled bin", () => {
       process.execPath,
       [
         require.resolve("typescript/bin/tsc"), path.join(ROOT, "emulator", "cli.ts"),
-        "--outDir", outDir, "--rootDir", path.join(ROOT, "emulator"),
+        "--outDir", outDir, "--rootDir", ROOT,
         "--target", "ES2022", "--module", "commonjs", "--moduleResolution", "node",
         "--esModuleInterop", "--skipLibCheck", "--strict", "--types", "node",
       ],
@@ -101,7 +101,7 @@ describe("the compiled bin", () => {
   };
 
   test("SIGINT after a service is created: exit code 0 and none of its redis-servers survive", async () => {
-    const child = spawn(process.execPath, [path.join(outDir, "cli.js"), "--port", "0", "--engines", "auto", "--build-ms", "50", "--quiet"], {
+    const child = spawn(process.execPath, [path.join(outDir, "emulator", "cli.js"), "--port", "0", "--engines", "auto", "--build-ms", "50", "--quiet"], {
       cwd: ROOT,
       // The compiled files live outside the project: let them find its node_modules.
       env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules") },
