@@ -131,4 +131,45 @@ describe("the compiled bin", () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     }
   }, 60_000);
+
+  /** Starts the compiled bin; resolves with its URL once it prints the listening line. */
+  async function startBin(args: string[]): Promise<{ child: ReturnType<typeof spawn>; url: string }> {
+    const child = spawn(process.execPath, [path.join(outDir, "emulator", "cli.js"), "--port", "0", "--quiet", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules") },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    const url = await waitFor("the listening line", async () => /listening on (http:\S+)\n/.exec(stdout)?.[1], 30_000);
+    return { child, url };
+  }
+
+  (hasRedis ? test : test.skip)("after a SIGKILL, the next start on the same state file reaps the redis-servers left running", async () => {
+    const stateFile = path.join(outDir, "killed-state.json");
+    const first = await startBin(["--engines", "auto", "--build-ms", "50", "--state-file", stateFile]);
+    let orphans: number[] = [];
+    try {
+      const api = axios.create({ baseURL: first.url, headers: { Authorization: "aivenv1 tok" }, validateStatus: () => true });
+      expect((await api.post("/v1/project/p/service", { service_name: "s1", service_type: "valkey", plan: "business-4" })).status).toBe(200);
+      await waitFor("s1 RUNNING", async () => ((await api.get("/v1/project/p/service/s1")).data.service.state === "RUNNING" ? true : undefined));
+      orphans = childRedisServers(first.child.pid!);
+      expect(orphans).toHaveLength(1);
+      const exited = new Promise((resolve) => first.child.once("exit", resolve));
+      first.child.kill("SIGKILL");
+      await exited;
+      // Nobody stops it: the engine outlives its emulator.
+      expect(orphans.filter(isRedisServer)).toEqual(orphans);
+
+      const second = await startBin(["--engines", "none", "--state-file", stateFile]);
+      try {
+        await waitFor("the orphan to be reaped", async () => (orphans.filter(isRedisServer).length === 0 ? true : undefined), 10_000);
+      } finally {
+        second.child.kill("SIGKILL");
+      }
+    } finally {
+      if (first.child.exitCode === null && first.child.signalCode === null) first.child.kill("SIGKILL");
+      for (const pid of orphans.filter(isRedisServer)) process.kill(pid, "SIGKILL");
+    }
+  }, 60_000);
 });
