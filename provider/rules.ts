@@ -109,3 +109,17 @@ export function liveReplicaCountProblem(live: number): string | undefined {
     ? undefined
     : `${live} replicas that are not promoted; Aiven allows at most ${MAX_LIVE_READ_REPLICAS} read replicas per primary`;
 }
+
+/**
+ * A read replica and its source, by Aiven service type ('valkey', 'redis', 'dragonfly'): Aiven
+ * replicates only within one type, and never from Dragonfly.
+ */
+export function replicaServiceTypeProblem(replicaType: string, sourceType: string): string | undefined {
+  if (sourceType === "dragonfly") return `its source is a dragonfly service; ${SAME_SERVICE_TYPE_RULE}`;
+  return replicaType === sourceType
+    ? undefined
+    : `a ${replicaType} service cannot replicate a ${sourceType} service; make it a ${sourceType} service. ${SAME_SERVICE_TYPE_RULE}`;
+}
+
+/** What Aiven's Pulumi/Terraform provider answers when an existing service's serviceIntegrations would change. */
+export const SERVICE_INTEGRATIONS_FIXED = "service_integrations field can only be set during creation of a service";
