@@ -1,25 +1,13 @@
 // Concurrent requests against real engines: each state change is atomic with the checks that
 // guard it, so no interleaving leaves the API and the engines disagreeing.
-import Redis from "ioredis";
 import { findRedisServer } from "../../emulator/engines";
-import { createReplica, getService, primaryWithBackup, ServiceJson, start, TestEmulator, waitFor } from "./helpers";
+import { createReplica, engineRole, getService, primaryWithBackup, ServiceJson, start, TestEmulator, waitFor } from "./helpers";
 
 const P = "races";
 const hasRedis = findRedisServer() !== undefined;
 if (!hasRedis) console.warn("race tests skipped: redis-server is not on PATH");
 
 let t: TestEmulator;
-
-async function role(uri: string): Promise<string> {
-  const client = new Redis(uri, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    return /role:(\w+)/.exec(await client.info("replication"))?.[1] ?? "unknown";
-  } finally {
-    client.disconnect();
-  }
-}
 
 async function running(name: string): Promise<ServiceJson> {
   return waitFor(`${name} RUNNING`, async () => {
@@ -62,7 +50,7 @@ async function primaryWithReplicas(primary: string, count: number): Promise<void
       for (const s of left) {
         expect({ name: s.service_name, integrations: s.service_integrations }).toEqual({ name: s.service_name, integrations: [] });
         const settled = await running(s.service_name);
-        expect({ name: s.service_name, role: await role(settled.service_uri) }).toEqual({ name: s.service_name, role: "master" });
+        expect({ name: s.service_name, role: await engineRole(settled.service_uri) }).toEqual({ name: s.service_name, role: "master" });
       }
     }
   });
