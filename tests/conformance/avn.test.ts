@@ -2,9 +2,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import Redis from "ioredis";
 import { Emulator, startEmulator } from "../../emulator";
 import { findRedisServer } from "../../emulator/engines";
+import { withRedis } from "../replication/topology";
 import { AvnResult, AvnRunner, avnFor, findAvn } from "./avn";
 
 const avnPath = findAvn();
@@ -77,17 +77,6 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function withRedis<T>(uri: string, fn: (client: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis(uri, { maxRetriesPerRequest: 1, lazyConnect: true });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    return await fn(client);
-  } finally {
-    client.disconnect();
   }
 }
 

@@ -1,5 +1,5 @@
 import axios, { AxiosInstance, AxiosResponse } from "axios";
-import Redis from "ioredis";
+import { info } from "../replication/topology";
 import { Emulator, EmulatorOptions, startEmulator } from "../../emulator";
 
 export const FAST = { buildMs: 20, backupMs: 20, promoteMs: 60 } as const;
@@ -109,12 +109,5 @@ export function aivenError(status: number, message: string, errorCode?: string):
 
 /** The replication role ("master" or "slave") of the engine behind a service URI. */
 export async function engineRole(uri: string): Promise<string> {
-  const client = new Redis(uri, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    return /role:(\w+)/.exec(await client.info("replication"))?.[1] ?? "unknown";
-  } finally {
-    client.disconnect();
-  }
+  return /role:(\w+)/.exec(await info(uri))?.[1] ?? "unknown";
 }
