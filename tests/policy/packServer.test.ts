@@ -60,16 +60,21 @@ afterAll(() => {
   pack?.kill();
 });
 
-function resource(type: string, name: string, props: Record<string, unknown>, ignoreChanges: string[] = []): unknown {
-  const r = new pb.AnalyzerResource();
-  r.setType(type);
-  r.setName(name);
-  r.setUrn(`urn:pulumi:dev::shop::${type}::${name}`);
-  r.setProperties(Struct.fromJavaScript(props));
+/** An AnalyzerResource or an AnalyzeRequest: the engine fills both with the same fields. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function described(message: any, type: string, name: string, props: Record<string, unknown>, ignoreChanges: string[]): unknown {
+  message.setType(type);
+  message.setName(name);
+  message.setUrn(`urn:pulumi:dev::shop::${type}::${name}`);
+  message.setProperties(Struct.fromJavaScript(props));
   const options = new pb.AnalyzerResourceOptions();
   options.setIgnorechangesList(ignoreChanges);
-  r.setOptions(options);
-  return r;
+  message.setOptions(options);
+  return message;
+}
+
+function resource(type: string, name: string, props: Record<string, unknown>, ignoreChanges: string[] = []): unknown {
+  return described(new pb.AnalyzerResource(), type, name, props, ignoreChanges);
 }
 
 const primary = (name: string, extra: Record<string, unknown> = {}) => ({ project: "acme", serviceName: name, plan: "business-4", ...extra });
@@ -98,15 +103,7 @@ async function analyzeStack(resources: unknown[]): Promise<Diagnostic[]> {
 }
 
 async function analyze(type: string, name: string, props: Record<string, unknown>, ignoreChanges: string[] = []): Promise<Diagnostic[]> {
-  const request = new pb.AnalyzeRequest();
-  request.setType(type);
-  request.setName(name);
-  request.setUrn(`urn:pulumi:dev::shop::${type}::${name}`);
-  request.setProperties(Struct.fromJavaScript(props));
-  const options = new pb.AnalyzerResourceOptions();
-  options.setIgnorechangesList(ignoreChanges);
-  request.setOptions(options);
-  return diagnostics(await call("analyze", request));
+  return diagnostics(await call("analyze", described(new pb.AnalyzeRequest(), type, name, props, ignoreChanges)));
 }
 
 async function configure(config: Record<string, { level: keyof typeof pb.EnforcementLevel; properties?: Record<string, unknown> }>): Promise<void> {
