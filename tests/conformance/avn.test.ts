@@ -204,6 +204,20 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
     expect(await serviceNames()).toEqual(["conf"]);
   });
 
+  test("service update: maintenance window and termination protection, which refuses terminate with Aiven's reason", async () => {
+    await ok("service", "create", "-t", "valkey", "-p", "startup-4", "--project", P, "guarded");
+    await ok("service", "update", "--project", P, "--maintenance-dow", "sunday", "--maintenance-time", "03:00:00", "--enable-termination-protection", "guarded");
+    const updated = await okJson<{ termination_protection: boolean; maintenance: { dow: string; time: string } }>("service", "get", "--project", P, "guarded");
+    expect(updated).toMatchObject({ termination_protection: true, maintenance: { dow: "sunday", time: "03:00:00" } });
+    const refused = await run("service", "terminate", "--force", "--project", P, "guarded");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/Service is protected against termination and shutdown.*\(status 403\)/);
+    expect(await serviceNames()).toEqual(["guarded"]);
+    await ok("service", "update", "--project", P, "--disable-termination-protection", "guarded");
+    await ok("service", "terminate", "--force", "--project", P, "guarded");
+    expect(await serviceNames()).toEqual([]);
+  });
+
   test("no avn command printed a Python traceback", () => {
     expect(ran.length).toBeGreaterThan(20);
     const withTraceback = ran.filter(({ result }) => /Traceback \(most recent call last\)/.test(result.stdout + result.stderr));
