@@ -74,24 +74,33 @@ check_lock_is_current() {
   fi
 }
 
-# Puts the committed tree (HEAD) into $1, keeping its node_modules, with the Node >= 22 lock.
+# Puts the committed tree (HEAD; outside git, the tree without its installs and builds) into $1,
+# keeping the node_modules directories already in $1, with the Node >= 22 lock.
 copy_checkout() {
   local work=$1
   mkdir -p "$work" &&
-    find "$work" -mindepth 1 -maxdepth 1 ! -name node_modules -exec rm -rf {} + &&
-    git archive --format=tar HEAD | tar -xf - -C "$work" &&
-    cp "$LOCK_DIR/package-lock.json" "$work/package-lock.json"
+    find "$work" -mindepth 1 -name node_modules -prune -o ! -type d -exec rm -f {} + &&
+    find "$work" -mindepth 1 -depth -type d -empty -not -path '*/node_modules*' -delete || return 1
+  if git rev-parse --verify --quiet HEAD >/dev/null 2>&1; then
+    git archive --format=tar HEAD | tar -xf - -C "$work" || return 1
+  else
+    echo "not a git checkout: copying the tree as it is" >&2
+    tar --exclude=./.git --exclude=./node_modules --exclude=./dist -cf - . | tar -xf - -C "$work" || return 1
+  fi
+  cp "$LOCK_DIR/package-lock.json" "$work/package-lock.json"
 }
 
 # Runs one line and appends its times to RESULTS. Returns non-zero when the line fails.
 # (Called in an || list, where set -e does not apply: every step checks its own status.)
 run_line() {
-  local version=$1 bin work stamp install t0 t1 t2 t3 status=0
+  local version=$1 bin work nested stamp install t0 t1 t2 t3 status=0
   shift
   work="$CACHE/lines/node-$version"
   bin=$(ensure_node "$version") && copy_checkout "$work" || { RESULTS+=("node $version: could not be set up"); return 1; }
-  stamp="node $version lock $(sha256sum "$LOCK_DIR/package-lock.json" | cut -d' ' -f1)"
-  # npm ci also builds dist/ (prepare); a cached install of the same lock only rebuilds it
+  # the root's install and those of nested packages with their own lock (policy/) that tests load
+  nested=$(cd "$work" && find . -mindepth 2 -maxdepth 2 -name package-lock.json -not -path './node_modules/*' -printf '%h\n' | sort)
+  stamp="node $version locks $(cd "$work" && cat package-lock.json $(printf '%s/package-lock.json ' $nested) | sha256sum | cut -d' ' -f1)"
+  # npm ci also builds dist/ (prepare); a cached install of the same locks only rebuilds it
   if [ "$(cat "$work/node_modules/.line-stamp" 2>/dev/null)" = "$stamp" ]; then install="cached install, build"; else install="npm ci"; fi
   t0=$SECONDS
   (
@@ -99,7 +108,9 @@ run_line() {
     export PATH="$bin:$PATH"
     if [ "$install" = "npm ci" ]; then
       rm -f node_modules/.line-stamp
-      npm ci --no-audit --no-fund && echo "$stamp" >node_modules/.line-stamp
+      npm ci --no-audit --no-fund &&
+        for dir in $nested; do npm ci --prefix "$dir" --no-audit --no-fund || exit 1; done &&
+        echo "$stamp" >node_modules/.line-stamp
     else
       npm run --silent build
     fi && echo "== node $(node --version), @pulumi/pulumi $(node -p 'require("@pulumi/pulumi/package.json").version'), @pulumi/aiven $(node -p 'require("@pulumi/aiven/package.json").version')"
