@@ -2,11 +2,9 @@
 // harness: the same calls and fields, the same wait for RUNNING, the same state back.
 import { AivenClient, isAivenApiError } from "../provider/aivenClient";
 import type { AivenCreateServiceRequest, AivenService, AivenUpdateServiceRequest } from "../provider/aivenTypes";
+import { SERVICE_INTEGRATIONS_FIXED } from "../provider/rules";
 import { applyIgnoreChanges } from "./registrationOptions";
 import type { Action } from "./types";
-
-/** What Aiven's provider answers when an existing service's integrations would change. */
-export const SERVICE_INTEGRATIONS_FIXED = "service_integrations field can only be set during creation of a service";
 
 /** Resource type tokens → Aiven service type. */
 export const SERVICE_RESOURCE_TYPES: Readonly<Record<string, "valkey" | "redis">> = {

@@ -4,10 +4,10 @@ import type { AivenClient } from "./aivenClient";
 import type { AivenService } from "./aivenTypes";
 import { rememberConfiguredToken } from "./credentials";
 import { clientFor, diffByKeys, InputChecker, withoutToken } from "./dynamicCommon";
+import { MAX_LIVE_READ_REPLICAS } from "./rules";
 import { waitFor, waitSettings } from "./waitFor";
 
-/** Aiven's limit of live read replicas per primary. */
-export const MAX_LIVE_READ_REPLICAS = 5;
+export { MAX_LIVE_READ_REPLICAS };
 
 /** Plain inputs the PrimaryReadiness provider receives (SPEC section 4). */
 export interface PrimaryReadinessInputs {
