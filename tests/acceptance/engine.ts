@@ -192,9 +192,20 @@ function toRun(stdout: string, events: EngineEvent[]): Run {
   return { stdout, events, diagnostics, steps };
 }
 
-/** Steps of custom resources that did something other than stay the same (the stack itself left out). */
+/**
+ * Steps of resources that did something other than stay the same. The stack and the provider
+ * resources are left out: the engine passes the whole stack config to the dynamic-provider plugin,
+ * so its default provider shows an `update` whenever any config value changes.
+ */
 export function changes(run: Run): Array<{ op: string; urn: string }> {
-  return run.steps.filter((s) => s.op !== "same" && s.type !== "pulumi:pulumi:Stack").map(({ op, urn }) => ({ op, urn }));
+  return run.steps
+    .filter((s) => s.op !== "same" && s.type !== "pulumi:pulumi:Stack" && !s.type.startsWith("pulumi:providers:"))
+    .map(({ op, urn }) => ({ op, urn }));
+}
+
+/** Every replace step of the run, provider resources included: none is expected anywhere. */
+export function replacements(run: Run): string[] {
+  return run.steps.filter((s) => /replace/.test(s.op)).map((s) => `${s.op} ${s.urn}`);
 }
 
 /** The logical name at the end of a URN. */

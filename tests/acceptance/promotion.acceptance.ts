@@ -2,7 +2,7 @@
 // emulator's API, promotion by `pulumi up`, refresh, a zero-change second up, an out-of-band
 // promotion, and a destroy that changes nothing in Aiven.
 import { withRedis } from "../../scripts/demoSteps";
-import { changes, describeEngine, EngineContext, engineContext, EngineStack, nameOf } from "./engine";
+import { changes, describeEngine, EngineContext, engineContext, EngineStack, nameOf, replacements } from "./engine";
 import { Fixture, PROJECT, startFixture } from "./emulatorFixture";
 import { promotionProgram } from "./programs";
 
@@ -40,6 +40,7 @@ describeEngine("promotion under the real engine", () => {
     const { result, run } = await stack.up();
 
     expect(changes(run)).toEqual([{ op: "create", urn: expect.stringContaining("promotion-promo-a") }]);
+    expect(replacements(run)).toEqual([]);
     expect((await deletes()).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
       `DELETE /v1/project/${PROJECT}/integration/${before.service_integration_id} 200`,
     ]);
@@ -68,6 +69,7 @@ describeEngine("promotion under the real engine", () => {
     const { result, run } = await stack.up();
 
     expect(changes(run)).toEqual([{ op: "create", urn: expect.stringContaining("promotion-promo-b") }]);
+    expect(replacements(run)).toEqual([]);
     expect((await deletes()).length).toBe(deletesBefore);
     const promotions = result.outputs.promotions.value as Array<{ replica: string; integrationId: string | null }>;
     expect(promotions.find((p) => p.replica === "promo-b")?.integrationId).toBeNull();
