@@ -1,7 +1,7 @@
 import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { defaultDiskSpaceMb, defaultMaintenance, isMaintenanceDay, isServiceType } from "./catalog";
 import type { EngineManager, ReplicationSource } from "./engines";
-import { badRequest, conflict, forbidden, integrationNotFound, notFound, serviceNotFound } from "./errors";
+import { AivenError, badRequest, conflict, forbidden, integrationNotFound, notFound, serviceNotFound } from "./errors";
 import { Serial } from "./serial";
 import type { StateStore } from "./store";
 import type {
@@ -95,7 +95,7 @@ export class Cloud {
   /** Host and port are final in the answer, as Aiven allocates them at create: the port is reserved first. */
   createService(project: string, input: CreateServiceInput): Promise<ServiceView> {
     return this.changes.run(async () => {
-      const port = this.engines ? await this.engines.reservePort() : randomInt(10_000, 30_000);
+      const port = this.engines ? await this.reservePort(this.engines) : randomInt(10_000, 30_000);
       try {
         return this.createServiceNow(project, input, port);
       } catch (err) {
@@ -233,6 +233,14 @@ export class Cloud {
     const isReplica = (s: ServiceRecord): boolean => this.replicationSourceOf(s) !== undefined;
     await Promise.allSettled(powered.filter((s) => !isReplica(s)).map((s) => this.startEngine(s)));
     await Promise.allSettled(powered.filter(isReplica).map((s) => this.startEngine(s)));
+  }
+
+  private async reservePort(engines: EngineManager): Promise<number> {
+    try {
+      return await engines.reservePort();
+    } catch (err) {
+      throw new AivenError(503, `No port for the service's engine: ${(err as Error).message}`);
+    }
   }
 
   private createServiceNow(project: string, input: CreateServiceInput, port: number): ServiceView {
