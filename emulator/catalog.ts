@@ -22,9 +22,9 @@ export function listedPlans(): string[] {
 
 const DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 
-/** A weekday, or "never" (Aiven's value for no automatic maintenance). */
+/** A weekday: what Aiven's API accepts for a maintenance window (it shows "never" but refuses it). */
 export function isMaintenanceDay(value: string): boolean {
-  return value === "never" || (DAYS as readonly string[]).includes(value);
+  return (DAYS as readonly string[]).includes(value);
 }
 
 /** A maintenance window as Aiven assigns one at create: a day and a UTC time, spread by name. */

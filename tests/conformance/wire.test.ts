@@ -224,6 +224,7 @@ describe("a service as the provider creates and reads it", () => {
     [{ project_vpc_id: "vpc-1" }, 404, "Project VPC 'vpc-1' does not exist"],
     [{ static_ips: ["ip-1"] }, 404, "Static IP address 'ip-1' does not exist"],
     [{ maintenance: { dow: "someday" } }, 400, "Invalid maintenance day 'someday'"],
+    [{ maintenance: { dow: "never", time: "03:00:00" } }, 400, "Invalid maintenance day 'never'"],
     [{ maintenance: { time: "25:00:00" } }, 400, "Invalid maintenance time '25:00:00': expected HH:MM:SS"],
     [{ tech_emails: ["ops@example.com"] }, 400, "Invalid input: tech_emails[0] must be a JSON object"],
     [{ disk_space_mb: -5 }, 400, "Invalid input: 'disk_space_mb' must be a positive integer"],
