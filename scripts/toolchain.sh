@@ -61,17 +61,29 @@ fi
 
 stamped_version() { "$bin/pulumi" version 2>/dev/null | tr -d '[:space:]'; }
 
+# go_build <module dir> <package> <output> <version to stamp>
+go_build() {
+    (cd "$1" && go build -mod=readonly -o "$3.partial" \
+        -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$4" "$2") >&2
+    mv "$3.partial" "$3"
+}
+
 build_cli() {
     local started elapsed
     say "toolchain: building pulumi $version from Go modules (the first build takes 10-30 minutes)"
     started=$(date +%s)
-    (cd "$module_dir" && go build -mod=readonly -o "$bin/pulumi.partial" \
-        -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
-        github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) >&2
-    mv "$bin/pulumi.partial" "$bin/pulumi"
+    go_build "$module_dir" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$bin/pulumi" "$version"
     elapsed=$(($(date +%s) - started))
     [ "$(stamped_version)" = "$version" ] || fail "the built $bin/pulumi does not report version $version"
     built_note="built in ${elapsed}s"
+}
+
+# The Node.js language host has no version flag: a file next to it records what was built.
+build_language_host() {
+    say "toolchain: building pulumi-language-nodejs $language_version from Go modules"
+    go_build "$language_dir" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
+        "$bin/pulumi-language-nodejs" "$language_version"
+    echo "$language_version" >"$bin/pulumi-language-nodejs.version"
 }
 
 # A module the proxy refuses is reported with go's own words, so the reason is exact.
@@ -90,6 +102,15 @@ probe_module() {
 built_note="cached"
 if [ "$(stamped_version)" != "$version" ]; then
     build_cli
+fi
+# The host became a module of its own after v3.68.0, and the proxy refuses that module; the
+# older host inside github.com/pulumi/pulumi/sdk/v3 speaks the same protocol to this CLI.
+language_dir="$module_dir/language-nodejs"
+language_version=$(awk '$1 == "require" && $2 == "github.com/pulumi/pulumi/sdk/v3" { print $3 }' "$language_dir/go.mod")
+[ -n "$language_version" ] || fail "cannot read the github.com/pulumi/pulumi/sdk/v3 version from $language_dir/go.mod"
+if [ ! -x "$bin/pulumi-language-nodejs" ] ||
+    [ "$(cat "$bin/pulumi-language-nodejs.version" 2>/dev/null)" != "$language_version" ]; then
+    build_language_host
 fi
 install -m 0755 "$module_dir/pulumi-resource-pulumi-nodejs" "$module_dir/pulumi-analyzer-policy" "$bin/"
 
@@ -120,9 +141,9 @@ if [ -x "$aiven_dir/pulumi-resource-aiven" ]; then
 else
     printf '  %-32s %s\n' "pulumi-resource-aiven $aiven_version" "NOT BUILT: $(probe_module "$aiven_module")"
 fi
-printf '  %-32s %s\n' "pulumi-language-nodejs" "NOT BUILT: $(probe_module "$language_module")"
-echo "    without it the CLI cannot run a Pulumi.yaml project directory; programs run through the"
-echo "    Automation API as inline programs (LocalWorkspace with a \`program\` function) work."
+printf '  %-32s %s\n' "pulumi-language-nodejs" "$bin/pulumi-language-nodejs ($language_version, runs Pulumi.yaml projects)"
+echo "    the $version host is not built: $(probe_module "$language_module")"
+echo "    $language_version cannot start a policy pack given as a directory: use pulumi-analyzer-policy."
 echo
 echo "Environment (or: eval \"\$(bash scripts/toolchain.sh --env)\"):"
 printf '  %s\n' "${exports[@]}"

@@ -15,8 +15,8 @@
  * program's directory is a temporary one without node_modules; NODE_PATH lets that plugin find
  * @pulumi/pulumi and every module a dynamic provider captured. The caller adds the state backend
  * and the passphrase. `aivenPluginMissing` / `languageHostMissing` say why pulumi-resource-aiven
- * or pulumi-language-nodejs is absent (undefined when installed); without the language host only
- * inline programs run, not Pulumi.yaml project directories.
+ * or pulumi-language-nodejs is absent (undefined when installed): the language host runs Pulumi.yaml
+ * project directories (LocalWorkspace with `workDir`); inline programs need only the CLI.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";

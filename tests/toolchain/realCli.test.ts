@@ -136,3 +136,49 @@ describeWithCli("the built Pulumi CLI runs an inline program with a dynamic reso
     expect(state.deployment.resources ?? []).toEqual([]);
   });
 });
+
+const describeWithLanguageHost = toolchain.found && !toolchain.languageHostMissing ? describe : describe.skip;
+
+describeWithLanguageHost("the built language host runs a Pulumi.yaml project", () => {
+  jest.setTimeout(600_000);
+  let work: string;
+
+  beforeAll(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "real-cli-project-"));
+    fs.mkdirSync(path.join(work, "state"));
+    const project = path.join(work, "project");
+    fs.mkdirSync(project);
+    fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: toolchain-project\nruntime: nodejs\n");
+    fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "toolchain-project", main: "index.ts" }));
+    // TypeScript, as users write it: the host compiles it with the SDK's own ts-node.
+    fs.writeFileSync(
+      path.join(project, "index.ts"),
+      [
+        'import * as pulumi from "@pulumi/pulumi";',
+        "const replicas = new pulumi.Config().requireObject<{ count: number }>(\"replicas\");",
+        "export const names: string[] = Array.from({ length: replicas.count }, (_, i) => `replica-${i + 1}`);",
+      ].join("\n"),
+    );
+    fs.symlinkSync(path.resolve(__dirname, "..", "..", "node_modules"), path.join(project, "node_modules"));
+  });
+
+  afterAll(() => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  test("config set --path, up and destroy", async () => {
+    if (!toolchain.found) return;
+    const stack = await LocalWorkspace.createOrSelectStack(
+      { stackName: "dev", workDir: path.join(work, "project") },
+      {
+        pulumiCommand: await PulumiCommand.get({ root: toolchain.root }),
+        envVars: { ...toolchain.env, PULUMI_BACKEND_URL: `file://${path.join(work, "state")}`, PULUMI_CONFIG_PASSPHRASE: "x" },
+      },
+    );
+    await stack.setConfig("replicas.count", { value: "2" }, true);
+    const up = await stack.up();
+    expect(up.outputs.names.value).toEqual(["replica-1", "replica-2"]);
+    const destroy = await stack.destroy();
+    expect(destroy.summary.result).toBe("succeeded");
+  });
+});

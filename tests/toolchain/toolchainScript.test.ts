@@ -7,6 +7,8 @@ import { FakeGo, makeFakeGo } from "./fakeGo";
 const script = path.resolve(__dirname, "..", "..", "scripts", "toolchain.sh");
 const goMod = fs.readFileSync(path.resolve(__dirname, "..", "..", "scripts", "toolchain", "go.mod"), "utf8");
 const version = /github\.com\/pulumi\/pulumi\/pkg\/v3 (v\S+)/.exec(goMod)![1];
+const languageGoMod = path.resolve(__dirname, "..", "..", "scripts", "toolchain", "language-nodejs", "go.mod");
+const languageVersion = /github\.com\/pulumi\/pulumi\/sdk\/v3 (v\S+)/.exec(fs.readFileSync(languageGoMod, "utf8"))![1];
 
 function run(envPath: string, cache: string, args: string[] = []) {
   const result = spawnSync("bash", [script, ...args], {
@@ -53,6 +55,10 @@ describe("scripts/toolchain.sh", () => {
     expect(cliBuild).toBeDefined();
     expect(cliBuild).toContain("-mod=readonly");
     expect(cliBuild).toContain(`-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}`);
+    const hostBuild = builds.find((call) => call.endsWith("github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs"));
+    expect(hostBuild).toContain(`/scripts/toolchain/language-nodejs :: build -mod=readonly`);
+    expect(hostBuild).toContain(`version.Version=${languageVersion}`);
+    expect(builds).toHaveLength(2);
     const fetching = go.calls().filter((call) => !/ :: env /.test(call));
     expect(fetching.length).toBeGreaterThan(1);
     for (const call of fetching) {
@@ -60,7 +66,7 @@ describe("scripts/toolchain.sh", () => {
     }
 
     const bin = path.join(cache, version, "bin");
-    for (const file of ["pulumi", "pulumi-resource-pulumi-nodejs", "pulumi-analyzer-policy"]) {
+    for (const file of ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs", "pulumi-analyzer-policy"]) {
       expect(fs.statSync(path.join(bin, file)).mode & 0o111).not.toBe(0);
     }
     expect(first.stdout).toContain(`pulumi ${version} ready (built in`);
@@ -68,6 +74,7 @@ describe("scripts/toolchain.sh", () => {
     expect(first.stdout).toContain(`export PULUMI_HOME="${path.join(cache, version, "home")}"`);
     expect(first.stdout).toContain("export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true");
     // What cannot be built is named with the proxy's own answer.
+    expect(first.stdout).toMatch(/the v\S+ host is not built: github\.com\/pulumi\/pulumi\/sdk\/nodejs\/cmd\/pulumi-language-nodejs\/v3@v\S+: .*403 Forbidden/);
     expect(first.stdout).toMatch(/pulumi-resource-aiven 6\.51\.0 +NOT BUILT: github\.com\/pulumi\/pulumi-aiven\/provider\/v6@v6\.51\.0: .*403 Forbidden/);
 
     const callsBefore = go.calls().length;
