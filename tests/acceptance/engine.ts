@@ -2,12 +2,15 @@
 // Automation API with inline programs (the Node language runtime runs in this process), a file
 // backend in a temp dir, and the offline settings every plugin needs.
 import { EngineEvent, InlineProgramArgs, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { promisify } from "util";
 import { findToolchain } from "./toolchain";
 
 export const PASSPHRASE = "acceptance-passphrase";
+const execFileAsync = promisify(execFile);
 
 export const toolchain = findToolchain();
 
@@ -36,8 +39,10 @@ export interface EngineContext {
   workDir: string;
   /** Environment of every CLI run and every plugin it starts. */
   env: Record<string, string>;
-  /** Everything the engine printed or reported (stdout, stderr, events), for secret scans. */
+  /** Everything the engine printed (stdout, stderr) and every `pulumi stack export`, for secret scans. */
   transcript: string[];
+  /** Every engine event of every operation, for secret scans. */
+  events: EngineEvent[];
   /** Another work dir on the same backend, for a second project (e.g. a stack that reads this one's outputs). */
   newWorkDir(): string;
   cleanup(): void;
@@ -67,6 +72,7 @@ export function engineContext(aivenWebUrl: string, extraEnv: Record<string, stri
     workDir: newWorkDir(),
     env,
     transcript: [],
+    events: [],
     newWorkDir,
     cleanup: () => fs.rmSync(base, { recursive: true, force: true }),
   };
@@ -86,6 +92,7 @@ export class EngineStack {
   private constructor(
     readonly stack: Stack,
     private readonly ctx: EngineContext,
+    private readonly workDir: string,
   ) {}
 
   static async create(
@@ -100,7 +107,7 @@ export class EngineStack {
     const { config = {}, secrets = {} } = settings;
     for (const [key, value] of Object.entries(config)) await stack.setConfig(key, { value });
     for (const [key, value] of Object.entries(secrets)) await stack.setConfig(key, { value, secret: true });
-    return new EngineStack(stack, ctx);
+    return new EngineStack(stack, ctx, workDir);
   }
 
   get name(): string {
@@ -118,7 +125,8 @@ export class EngineStack {
     };
     const finish = () => {
       const run = toRun(out.join(""), events);
-      this.ctx.transcript.push(run.stdout, JSON.stringify(events));
+      this.ctx.transcript.push(run.stdout);
+      this.ctx.events.push(...events);
       return run;
     };
     try {
@@ -154,11 +162,19 @@ export class EngineStack {
     await this.stack.removeConfig(key);
   }
 
-  /** `pulumi stack export`, as text. */
+  /**
+   * `pulumi stack export`, as text, run as a user would. (The Automation API's exportStack passes
+   * --show-secrets: it decrypts every secret.)
+   */
   async exportText(): Promise<string> {
-    const text = JSON.stringify(await this.stack.exportStack());
-    this.ctx.transcript.push(text);
-    return text;
+    if (!toolchain.found) throw new Error(`no toolchain: ${toolchain.reason}`);
+    const { stdout } = await execFileAsync(toolchain.pulumiBin, ["stack", "export", "--stack", this.stack.name], {
+      cwd: this.workDir,
+      env: { ...process.env, ...this.ctx.env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    this.ctx.transcript.push(stdout);
+    return stdout;
   }
 
   async outputs(): Promise<Record<string, { value: unknown; secret: boolean }>> {
@@ -223,4 +239,17 @@ export function filesUnder(dir: string): Array<{ file: string; text: string }> {
     else if (entry.isFile()) found.push({ file: full, text: fs.readFileSync(full).toString("latin1") });
   }
   return found;
+}
+
+// The Node SDK logs each resource RPC's full response as a debug diagnostic, secret values
+// included in plain text (only wrapped in Pulumi's secret signature). The CLI shows debug
+// diagnostics only with --debug, but they are in its event stream (`--event-log`, which the
+// Automation API reads from a temp file).
+const SDK_RPC_DEBUG = /^(RegisterResource|ReadResource|RegisterResourceOutputs|getResource Invoke|Invoke) RPC finished/;
+
+/** The SDK's own RPC debug lines, apart from every other event. */
+export function isSdkRpcDebug(event: EngineEvent): boolean {
+  const diag = event.diagnosticEvent;
+  // The typings list no "debug" severity, but the event stream carries it.
+  return diag !== undefined && (diag.severity as string) === "debug" && SDK_RPC_DEBUG.test(diag.message);
 }

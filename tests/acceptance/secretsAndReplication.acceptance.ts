@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ReplicaPromotion } from "../../provider/replicaPromotion";
 import { ReplicationCheck } from "../../provider/replicationCheck";
 import { readBack, replicationInfo, withRedis } from "../../scripts/demoSteps";
-import { changes, describeEngine, EngineContext, engineContext, EngineStack, filesUnder } from "./engine";
+import { changes, describeEngine, EngineContext, engineContext, EngineStack, filesUnder, isSdkRpcDebug } from "./engine";
 import { Fixture, occurrences, PROJECT, startFixture } from "./emulatorFixture";
 
 const PRIMARY = "sec-primary";
@@ -87,11 +87,18 @@ describeEngine("replication check and secrets under the real engine", () => {
       { where: "pulumi stack export", text: exported },
       ...filesUnder(ctx.backendDir).map((f) => ({ where: f.file, text: f.text })),
       ...filesUnder(ctx.workDir).map((f) => ({ where: f.file, text: f.text })),
-      { where: "engine output and events", text: ctx.transcript.join("\n") },
+      { where: "engine output", text: ctx.transcript.join("\n") },
+      { where: "engine events", text: JSON.stringify(ctx.events.filter((e) => !isSdkRpcDebug(e))) },
     ];
-    expect(places.length).toBeGreaterThan(3);
-    const leaks = places.flatMap(({ where, text }) => secrets.filter((s) => occurrences(text, s) > 0).map((s) => `${where}: ${s.slice(0, 12)}…`));
+    expect(ctx.events.length).toBeGreaterThan(10);
+    const leaks = places.flatMap(({ where, text }) => secrets.filter((s) => occurrences(text, s) > 0).map((_, i) => `${where}: secret #${i}`));
     expect(leaks).toEqual([]);
+
+    // Known, upstream: @pulumi/pulumi's debug lines of resource RPCs carry the responses with the
+    // secrets in plain text. Shown only with --debug; counted here so that the report says so.
+    const sdkDebug = JSON.stringify(ctx.events.filter(isSdkRpcDebug));
+    const inDebug = secrets.filter((s) => occurrences(sdkDebug, s) > 0).length;
+    console.log(`secrets found in the SDK's RPC debug diagnostics (shown only with --debug): ${inDebug} of ${secrets.length}`);
   });
 
   test("destroy: the check and the promotion go, the services stay", async () => {
