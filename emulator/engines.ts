@@ -329,6 +329,8 @@ async function withClient<T>(port: number, password: string, fn: (client: Redis)
     enableOfflineQueue: false,
     retryStrategy: () => null,
     connectTimeout: 2_000,
+    // State changes wait on these commands one at a time: a stuck engine must not hold them forever.
+    commandTimeout: 5_000,
   });
   client.on("error", () => undefined);
   try {

@@ -1,5 +1,6 @@
 // Concurrent requests against real engines: each state change is atomic with the checks that
 // guard it, so no interleaving leaves the API and the engines disagreeing.
+import * as fs from "node:fs";
 import { findRedisServer } from "../../emulator/engines";
 import { createReplica, engineRole, getService, primaryWithBackup, ServiceJson, start, TestEmulator, waitFor } from "./helpers";
 
@@ -72,6 +73,28 @@ async function primaryWithReplicas(primary: string, count: number): Promise<void
       expect({ put: protectedAnswer.status, exists }).toEqual({ put: 404, exists: false });
     } else {
       expect({ deleted: deleted.status, put: protectedAnswer.status, exists }).toEqual({ deleted: 403, put: 200, exists: true });
+    }
+  });
+
+  test("a stuck engine holds the queue of changes for seconds at most: its promotion gives up, later requests go on", async () => {
+    await primaryWithReplicas("stuck", 1);
+    const replica = await getService(t.api, P, "stuck-r1");
+    const port = replica.service_uri_params.port;
+    const pid = t.emulator.enginePids().find((p) => fs.readFileSync(`/proc/${p}/cmdline`, "utf8").includes(`:${port}`));
+    expect(pid).toBeDefined();
+    process.kill(pid!, "SIGSTOP");
+    try {
+      const started = Date.now();
+      const link = replica.service_integrations[0].service_integration_id;
+      const [promoted, created] = await Promise.all([
+        t.api.delete(`/v1/project/${P}/integration/${link}`, { timeout: 30_000 }),
+        t.api.post(`/v1/project/${P}/service`, { service_name: "after", service_type: "valkey", plan: "startup-4" }, { timeout: 30_000 }),
+      ]);
+      expect([promoted.status, created.status]).toEqual([200, 200]);
+      // Bounded by the engine command timeout (5 s), not by the stopped process.
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      process.kill(pid!, "SIGCONT");
     }
   });
 });
