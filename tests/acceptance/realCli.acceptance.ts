@@ -8,7 +8,7 @@ import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation"
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { findToolchain } from "../acceptance/toolchain";
+import { findToolchain } from "./toolchain";
 
 const toolchain = findToolchain();
 const describeWithCli = toolchain.found ? describe : describe.skip;
