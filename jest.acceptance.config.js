@@ -2,7 +2,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   preset: "ts-jest",
-  testEnvironment: "node",
+  // Node's, except that an inline program's failures during an engine operation are the engine's to report.
+  testEnvironment: "<rootDir>/tests/acceptance/engineEnvironment.js",
   roots: ["<rootDir>/tests/acceptance"],
   // *.acceptance.ts, so that `npm test` (the default config) never picks these up.
   testMatch: ["**/*.acceptance.ts"],

@@ -11,6 +11,8 @@ import { findToolchain } from "./toolchain";
 
 export const PASSPHRASE = "acceptance-passphrase";
 const execFileAsync = promisify(execFile);
+// Read by ./engineEnvironment.js: the inline program's unhandled rejections are the engine's to report.
+const ENGINE_OPERATION = Symbol.for("aiven-read-replicas/acceptance-engine-operation");
 
 export const toolchain = findToolchain();
 
@@ -129,12 +131,16 @@ export class EngineStack {
       this.ctx.events.push(...events);
       return run;
     };
+    const flags = globalThis as unknown as Record<symbol, boolean>;
+    flags[ENGINE_OPERATION] = true;
     try {
       const result = await op(hooks);
       return { result, run: finish() };
     } catch (e) {
       const run = finish();
       throw new EngineRunError(e, run);
+    } finally {
+      flags[ENGINE_OPERATION] = false;
     }
   }
 

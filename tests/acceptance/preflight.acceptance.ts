@@ -1,7 +1,7 @@
 // ReadReplicaSet's preflight errors under the real engine: preview and up fail with every issue and
 // its argument path in the engine's output, and nothing is created — in Aiven or in the state.
 import { ReadReplicaSet } from "../../components/readReplicaSet";
-import { describeEngine, EngineContext, engineContext, EngineStack, failedRun } from "./engine";
+import { describeEngine, EngineContext, engineContext, EngineStack, failedRun, Run } from "./engine";
 import { Fixture, PROJECT, startFixture } from "./emulatorFixture";
 
 describeEngine("preflight errors under the real engine", () => {
@@ -29,19 +29,21 @@ describeEngine("preflight errors under the real engine", () => {
     ctx?.cleanup();
   });
 
-  const expectEveryIssue = (text: string) => {
-    for (const path of ["primary.name", "replicas[1].plan", "replicas[2].name", "failoverTo"]) expect(text).toContain(`${path}: `);
+  /** Every issue with its path, in the engine's error diagnostics and in what it printed. */
+  const expectEveryIssue = (run: Run) => {
+    const errors = run.diagnostics.filter((d) => d.severity === "error").map((d) => d.message).join("\n");
+    for (const path of ["primary.name", "replicas[1].plan", "replicas[2].name", "failoverTo"]) {
+      expect(errors).toContain(`${path}: `);
+      expect(run.stdout).toContain(`${path}: `);
+    }
   };
 
   test("preview fails with every issue and its path", async () => {
-    const failure = await failedRun(stack.preview());
-    expectEveryIssue([failure.message, failure.run.stdout, ...failure.run.diagnostics.map((d) => d.message)].join("\n"));
+    expectEveryIssue((await failedRun(stack.preview())).run);
   });
 
   test("up fails the same way, and nothing is created in Aiven or in the state", async () => {
-    const failure = await failedRun(stack.up());
-    const said = [failure.message, failure.run.stdout, ...failure.run.diagnostics.map((d) => d.message)].join("\n");
-    expectEveryIssue(said);
+    expectEveryIssue((await failedRun(stack.up())).run);
     expect(await aiven.requests()).toEqual([]);
     const state = JSON.parse(await stack.exportText()) as { deployment: { resources?: Array<{ type: string }> } };
     const types = (state.deployment.resources ?? []).map((r) => r.type);
