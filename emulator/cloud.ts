@@ -2,7 +2,6 @@ import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { defaultDiskSpaceMb, defaultMaintenance, isMaintenanceDay, isServiceType } from "./catalog";
 import type { EngineManager, ReplicationSource } from "./engines";
 import { AivenError, badRequest, conflict, forbidden, integrationNotFound, notFound, serviceNotFound } from "./errors";
-import { Serial } from "./serial";
 import type { StateStore } from "./store";
 import type {
   Backup,
@@ -70,12 +69,14 @@ export interface CreateIntegrationInput {
 /**
  * The control plane: Aiven's rules for services, replicas and integrations. States are derived
  * from stored deadlines whenever a service is read, so nothing here needs a timer and a restart
- * resumes every transition where it was. Every change runs through one queue with the checks
- * that guard it (see Serial), so no request acts on what another has already changed.
+ * resumes every transition where it was.
+ *
+ * Every change is checked and written in one synchronous step, with no await between its checks
+ * and its store writes, so no concurrent request can act in between (a replica created while its
+ * primary is deleted, two deletes of one service, protection set during a delete). The engine
+ * work a change implies is started inside that step, in order, and awaited after it.
  */
 export class Cloud {
-  private readonly changes = new Serial();
-
   constructor(
     private readonly store: StateStore,
     private readonly timings: CloudTimings,
@@ -93,39 +94,38 @@ export class Cloud {
   }
 
   /** Host and port are final in the answer, as Aiven allocates them at create: the port is reserved first. */
-  createService(project: string, input: CreateServiceInput): Promise<ServiceView> {
-    return this.changes.run(async () => {
-      const port = this.engines ? await this.reservePort(this.engines) : randomInt(10_000, 30_000);
-      try {
-        return this.createServiceNow(project, input, port);
-      } catch (err) {
-        this.engines?.releasePort(port);
-        throw err;
-      }
-    });
+  async createService(project: string, input: CreateServiceInput): Promise<ServiceView> {
+    const port = this.engines ? await this.reservePort(this.engines) : randomInt(10_000, 30_000);
+    try {
+      return this.createServiceNow(project, input, port);
+    } catch (err) {
+      void this.engines?.releasePort(port);
+      throw err;
+    }
   }
 
-  updateService(project: string, name: string, input: UpdateServiceInput): Promise<ServiceView> {
-    return this.changes.run(() => this.updateServiceNow(project, name, input));
+  async updateService(project: string, name: string, input: UpdateServiceInput): Promise<ServiceView> {
+    const { view, engineWork } = this.updateServiceNow(project, name, input);
+    await engineWork;
+    return view;
   }
 
   /**
    * Deleting a primary that still has read replicas promotes them first, as a failed primary
    * does: the replicas keep their data and become standalone services.
    */
-  deleteService(project: string, name: string): Promise<void> {
-    return this.changes.run(async () => {
-      const service = this.requireService(project, name);
-      if (service.termination_protection) throw forbidden(PROTECTED_MESSAGE);
-      await this.promoteReplicasOf(service);
-      this.store.batch(() => {
-        for (const integration of this.integrationsOf(project, name)) {
-          this.store.deleteIntegration(project, integration.service_integration_id);
-        }
-        this.store.deleteService(project, name);
-      });
-      await this.engines?.stop(engineKey(service));
+  async deleteService(project: string, name: string): Promise<void> {
+    const service = this.requireService(project, name);
+    if (service.termination_protection) throw forbidden(PROTECTED_MESSAGE);
+    const engineWork = this.store.batch(() => {
+      const promotions = this.promoteReplicasOf(service);
+      for (const integration of this.integrationsOf(project, name)) {
+        this.store.deleteIntegration(project, integration.service_integration_id);
+      }
+      this.store.deleteService(project, name);
+      return [...promotions, this.engines?.stop(engineKey(service))];
     });
+    await Promise.all(engineWork);
   }
 
   listServiceIntegrations(project: string, name: string): IntegrationRecord[] {
@@ -141,13 +141,11 @@ export class Cloud {
     return this.requireService(project, name).tags;
   }
 
-  replaceTags(project: string, name: string, tags: Record<string, string>): Promise<void> {
-    return this.changes.run(() => {
-      const service = this.requireService(project, name);
-      service.tags = { ...tags };
-      service.update_time = iso(this.now());
-      this.store.putService(service);
-    });
+  replaceTags(project: string, name: string, tags: Record<string, string>): void {
+    const service = this.requireService(project, name);
+    service.tags = { ...tags };
+    service.update_time = iso(this.now());
+    this.store.putService(service);
   }
 
   /** The projects that have services, or the configured ones when the emulator has a fixed list. */
@@ -156,24 +154,22 @@ export class Cloud {
     return [...new Set(this.store.allServices().map((s) => s.project))].sort();
   }
 
-  createIntegration(project: string, input: CreateIntegrationInput): Promise<IntegrationRecord> {
-    return this.changes.run(() => {
-      if (input.integration_type === READ_REPLICA) {
-        throw badRequest(
-          "Read replica integrations can only be created together with the replica service (service_integrations in POST /service)",
-        );
-      }
-      for (const [field, value] of [["source_project", input.source_project], ["dest_project", input.dest_project]] as const) {
-        if (value !== undefined && value !== project) throw badRequest(`${field} must be '${project}' in this emulator`);
-      }
-      this.requireService(project, input.source_service);
-      this.requireService(project, input.dest_service);
-      const integration = this.newIntegration(project, input.integration_type, input.source_service, input.dest_service);
-      integration.description = input.description ?? integration.description;
-      integration.user_config = input.user_config ?? {};
-      this.store.putIntegration(integration);
-      return integration;
-    });
+  createIntegration(project: string, input: CreateIntegrationInput): IntegrationRecord {
+    if (input.integration_type === READ_REPLICA) {
+      throw badRequest(
+        "Read replica integrations can only be created together with the replica service (service_integrations in POST /service)",
+      );
+    }
+    for (const [field, value] of [["source_project", input.source_project], ["dest_project", input.dest_project]] as const) {
+      if (value !== undefined && value !== project) throw badRequest(`${field} must be '${project}' in this emulator`);
+    }
+    this.requireService(project, input.source_service);
+    this.requireService(project, input.dest_service);
+    const integration = this.newIntegration(project, input.integration_type, input.source_service, input.dest_service);
+    integration.description = input.description ?? integration.description;
+    integration.user_config = input.user_config ?? {};
+    this.store.putIntegration(integration);
+    return integration;
   }
 
   getIntegration(project: string, id: string): IntegrationRecord {
@@ -183,47 +179,42 @@ export class Cloud {
   }
 
   /** Aiven's PUT integration replaces its user_config. */
-  updateIntegration(project: string, id: string, userConfig: Record<string, unknown>): Promise<IntegrationRecord> {
-    return this.changes.run(() => {
-      const integration = this.getIntegration(project, id);
-      integration.user_config = { ...userConfig };
-      this.store.putIntegration(integration);
-      return integration;
-    });
+  updateIntegration(project: string, id: string, userConfig: Record<string, unknown>): IntegrationRecord {
+    const integration = this.getIntegration(project, id);
+    integration.user_config = { ...userConfig };
+    this.store.putIntegration(integration);
+    return integration;
   }
 
   /** Deleting a read_replica integration is how Aiven promotes the replica. */
-  deleteIntegration(project: string, id: string): Promise<void> {
-    return this.changes.run(async () => {
-      const integration = this.getIntegration(project, id);
-      if (integration.integration_type === READ_REPLICA) {
-        await this.promote(integration);
-      } else {
-        this.store.deleteIntegration(project, id);
-      }
-    });
+  async deleteIntegration(project: string, id: string): Promise<void> {
+    const integration = this.getIntegration(project, id);
+    if (integration.integration_type === READ_REPLICA) {
+      await this.promote(integration);
+    } else {
+      this.store.deleteIntegration(project, id);
+    }
   }
 
   /** A primary failure: the service powers off, its engine stops, its replicas are promoted. */
-  failService(project: string, name: string): Promise<ServiceView> {
-    return this.changes.run(async () => {
-      const service = this.requireService(project, name);
-      service.powered = false;
-      service.transition = null;
-      service.update_time = iso(this.now());
+  async failService(project: string, name: string): Promise<ServiceView> {
+    const service = this.requireService(project, name);
+    service.powered = false;
+    service.transition = null;
+    service.update_time = iso(this.now());
+    const engineWork = this.store.batch(() => {
       this.store.putService(service);
-      await this.engines?.stop(engineKey(service));
-      await this.promoteReplicasOf(service);
-      this.log(`service ${project}/${name} failed`);
-      return this.view(service);
+      return [this.engines?.stop(engineKey(service)), ...this.promoteReplicasOf(service)];
     });
+    const view = this.view(service);
+    await Promise.all(engineWork);
+    this.log(`service ${project}/${name} failed`);
+    return view;
   }
 
-  reset(): Promise<void> {
-    return this.changes.run(async () => {
-      this.store.clear();
-      await this.engines?.stopAll();
-    });
+  async reset(): Promise<void> {
+    this.store.clear();
+    await this.engines?.stopAll();
   }
 
   /** Starts engines for a loaded state: primaries first, so replicas can link to them. */
@@ -300,7 +291,7 @@ export class Cloud {
     return this.view(created, now);
   }
 
-  private async updateServiceNow(project: string, name: string, input: UpdateServiceInput): Promise<ServiceView> {
+  private updateServiceNow(project: string, name: string, input: UpdateServiceInput): { view: ServiceView; engineWork: Promise<unknown> } {
     const service = this.requireService(project, name);
     const now = this.now();
     const protectedNow = input.termination_protection ?? service.termination_protection;
@@ -336,9 +327,10 @@ export class Cloud {
     service.update_time = iso(now);
     this.store.putService(service);
 
-    if (engineAction === "stop") await this.engines?.stop(engineKey(service));
+    let engineWork: Promise<unknown> = Promise.resolve();
+    if (engineAction === "stop") engineWork = this.engines?.stop(engineKey(service)) ?? engineWork;
     if (engineAction === "start") this.startEngine(service);
-    return this.view(service, now);
+    return { view: this.view(service, now), engineWork };
   }
 
   private checkReplicaSource(project: string, type: ServiceType, plan: string, sourceName: string | undefined): ServiceRecord {
@@ -379,7 +371,8 @@ export class Cloud {
     }
   }
 
-  private async promote(integration: IntegrationRecord): Promise<void> {
+  /** Writes the promotion at once; the returned promise is its engine's `REPLICAOF NO ONE`. */
+  private promote(integration: IntegrationRecord): Promise<void> {
     const replica = this.store.getService(integration.project, integration.dest_service);
     const now = this.now();
     this.store.batch(() => {
@@ -392,18 +385,17 @@ export class Cloud {
       replica.update_time = iso(now);
       this.store.putService(replica);
     });
-    if (replica) {
-      await this.engines?.replicate(engineKey(replica), null).catch((err: Error) => {
-        this.log(`REPLICAOF NO ONE on ${integration.project}/${replica.service_name} failed: ${err.message}`);
-      });
-    }
+    if (!replica || !this.engines) return Promise.resolve();
+    return this.engines.replicate(engineKey(replica), null).catch((err: Error) => {
+      this.log(`REPLICAOF NO ONE on ${integration.project}/${replica.service_name} failed: ${err.message}`);
+    });
   }
 
-  private async promoteReplicasOf(service: ServiceRecord): Promise<void> {
+  private promoteReplicasOf(service: ServiceRecord): Promise<void>[] {
     const links = this.integrationsOf(service.project, service.service_name).filter(
       (i) => i.integration_type === READ_REPLICA && i.source_service === service.service_name,
     );
-    for (const link of links) await this.promote(link);
+    return links.map((link) => this.promote(link));
   }
 
   private startEngine(service: ServiceRecord): Promise<void> {

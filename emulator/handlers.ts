@@ -72,18 +72,18 @@ export function createHandlers(cloud: Cloud, options: HandlerOptions = {}) {
 
     getTags: ({ params }: HandlerContext) => ok({ tags: cloud.getTags(params.project, params.service) }),
 
-    replaceTags: async ({ params, body }: HandlerContext) => {
+    replaceTags: ({ params, body }: HandlerContext) => {
       const input = objectBody(body);
-      await cloud.replaceTags(params.project, params.service, stringMap(input, "tags") ?? {});
+      cloud.replaceTags(params.project, params.service, stringMap(input, "tags") ?? {});
       return ok({ message: "tags updated" });
     },
 
     listServiceIntegrations: ({ params }: HandlerContext) =>
       ok({ service_integrations: cloud.listServiceIntegrations(params.project, params.service).map(integrationJson) }),
 
-    createIntegration: async ({ params, body }: HandlerContext) => {
+    createIntegration: ({ params, body }: HandlerContext) => {
       const input = objectBody(body);
-      const integration = await cloud.createIntegration(params.project, {
+      const integration = cloud.createIntegration(params.project, {
         integration_type: requiredString(input, "integration_type"),
         source_service: requiredString(input, "source_service"),
         dest_service: requiredString(input, "dest_service"),
@@ -98,11 +98,11 @@ export function createHandlers(cloud: Cloud, options: HandlerOptions = {}) {
     getIntegration: ({ params }: HandlerContext) =>
       ok({ service_integration: integrationJson(cloud.getIntegration(params.project, params.integration)) }),
 
-    updateIntegration: async ({ params, body }: HandlerContext) => {
+    updateIntegration: ({ params, body }: HandlerContext) => {
       const input = objectBody(body);
       const userConfig = optionalObject(input, "user_config");
       if (!userConfig) throw badRequest("Invalid input: 'user_config' is required");
-      return ok({ service_integration: integrationJson(await cloud.updateIntegration(params.project, params.integration, userConfig)) });
+      return ok({ service_integration: integrationJson(cloud.updateIntegration(params.project, params.integration, userConfig)) });
     },
 
     deleteIntegration: async ({ params }: HandlerContext) => {
