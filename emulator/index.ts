@@ -93,6 +93,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       isClosing: () => closeStarted,
     }),
   );
+  // Node's clients keep idle sockets for 5 s, as long as a Node server keeps them by default: a
+  // request sent just as the server drops its side fails (ECONNRESET, or no answer at all), more
+  // often on a loaded machine. Keeping them longer leaves the closing to the client, as Aiven's
+  // load balancers do.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

@@ -1,7 +1,7 @@
 // Hostile or odd input at the HTTP level: every answer is Aiven-shaped JSON with a 4xx status,
 // nothing is created, and admin answers hold no secrets.
 import * as net from "node:net";
-import { aivenError, createService, getService, primaryWithBackup, createReplica, start, TestEmulator } from "./helpers";
+import { aivenError, createReplica, createService, getService, primaryWithBackup, start, TestEmulator, waitFor } from "./helpers";
 
 const P = "input-project";
 let t: TestEmulator;
@@ -82,3 +82,24 @@ test("the admin fail answer shows the service without its password or connection
   expect(text).not.toMatch(/password|service_uri|connection_info/);
   expect(res.data.service).toMatchObject({ service_name: "prim", state: "POWEROFF", service_integrations: [] });
 });
+
+test("an idle keep-alive connection outlives Node clients' 5 s idle timeout: the client closes it, not the server", async () => {
+  const socket = net.connect(t.emulator.port, "127.0.0.1");
+  await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+  let received = "";
+  let closedByServer = false;
+  socket.on("data", (chunk: Buffer) => (received += chunk.toString()));
+  socket.on("end", () => (closedByServer = true));
+  const request = `GET /v1/project/${P}/service HTTP/1.1\r\nHost: x\r\nAuthorization: aivenv1 tok\r\n\r\n`;
+  const answers = (): number => received.split("HTTP/1.1 200").length - 1;
+  try {
+    socket.write(request);
+    await waitFor("the first answer", async () => (answers() === 1 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 6_000));
+    expect(closedByServer).toBe(false);
+    socket.write(request);
+    await waitFor("the second answer on the same connection", async () => (answers() === 2 ? true : undefined));
+  } finally {
+    socket.destroy();
+  }
+}, 30_000);
