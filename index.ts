@@ -17,7 +17,8 @@ export type { ProgressLogger } from "./provider/waitFor";
 // The dynamic resources and their providers (provider/).
 export { ReplicaPromotion, replicaPromotionProvider, pickReadReplicaLink } from "./provider/replicaPromotion";
 export type { ReplicaPromotionArgs, ReplicaPromotionInputs, ReplicaPromotionOutputs } from "./provider/replicaPromotion";
-export { PrimaryReadiness, primaryReadinessProvider, liveReadReplicas, MAX_LIVE_READ_REPLICAS } from "./provider/primaryReadiness";
+export { PrimaryReadiness, primaryReadinessProvider } from "./provider/primaryReadiness";
+export { MAX_LIVE_READ_REPLICAS } from "./provider/rules";
 export type { PrimaryReadinessArgs, PrimaryReadinessInputs, PrimaryReadinessOutputs } from "./provider/primaryReadiness";
 export { ReplicationCheck, replicationCheckProvider } from "./provider/replicationCheck";
 export type { ReplicationCheckArgs, ReplicationCheckInputs, ReplicationCheckOutputs, ReplicaEndpoint } from "./provider/replicationCheck";

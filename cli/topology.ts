@@ -1,5 +1,6 @@
 import type { AivenClient } from "../provider/aivenClient";
 import type { AivenService } from "../provider/aivenTypes";
+import { liveReadReplicas, sourcesOf } from "../provider/readReplicaLinks";
 import { apiFailure } from "./io";
 
 export type Role = "primary" | "replica" | "promoted/standalone";
@@ -9,13 +10,6 @@ export interface TopologyMember {
   service: AivenService;
   /** Set only for a service given with --replica that replicates from another primary. */
   replicaOf?: string;
-}
-
-/** The read_replica integrations whose destination is `name`. */
-function sourcesOf(service: AivenService): string[] {
-  return (service.service_integrations ?? [])
-    .filter((i) => i.integration_type === "read_replica" && i.dest_service === service.service_name)
-    .map((i) => i.source_service);
 }
 
 /**
@@ -30,9 +24,7 @@ export async function loadTopology(client: AivenClient, project: string, primary
   } catch (e) {
     throw apiFailure(e, project, primaryName);
   }
-  const live = (primary.service_integrations ?? [])
-    .filter((i) => i.integration_type === "read_replica" && i.source_service === primaryName && i.dest_service !== primaryName)
-    .map((i) => i.dest_service);
+  const live = liveReadReplicas(primary, primaryName);
   const names = [...new Set([...live, ...extra.filter((n) => n !== primaryName)])];
   const services = await Promise.all(
     names.map((name) =>

@@ -112,6 +112,19 @@ export function isAivenApiError(e: unknown, status?: number): e is AivenApiError
   return status === undefined || (e as AivenApiError).status === status;
 }
 
+/**
+ * The call's value; on a 404 (the service or integration is gone, or never was) what `notFound`
+ * returns or throws instead. Any other failure is rethrown.
+ */
+export async function ifNotFound<T, U>(call: Promise<T>, notFound: (e: AivenApiError) => U): Promise<T | U> {
+  try {
+    return await call;
+  } catch (e) {
+    if (isAivenApiError(e, 404)) return notFound(e);
+    throw e;
+  }
+}
+
 interface RetryState {
   startedAt: number;
   nextDelayMs: number;
@@ -183,13 +196,6 @@ export class AivenClient {
     return data.service_integrations ?? [];
   }
 
-  async getIntegration(project: string, integrationId: string): Promise<AivenIntegration> {
-    checkPathArguments("getIntegration", { project, integrationId });
-    const segments = ["project", project, "integration", integrationId];
-    const data = await this.call<{ service_integration?: AivenIntegration }>("GET", segments);
-    return this.field(data, "service_integration", "GET", segments);
-  }
-
   /** What is known once it is gone: see {@link DeleteOutcome}. */
   async deleteIntegration(project: string, integrationId: string): Promise<DeleteOutcome> {
     checkPathArguments("deleteIntegration", { project, integrationId });
@@ -216,15 +222,12 @@ export class AivenClient {
   }
 
   private async deleteIdempotent(segments: string[]): Promise<DeleteOutcome> {
-    try {
-      await this.call("DELETE", segments);
-      return true;
-    } catch (e) {
-      if (!isAivenApiError(e, 404)) throw e;
-      // A 404 after a failed attempt (a 503, a reset) is done, but that attempt may or may not
-      // have reached Aiven: it deleted it, or it was never there.
-      return e.attempts > 1 ? undefined : false;
-    }
+    // A 404 after a failed attempt (a 503, a reset) is done, but that attempt may or may not
+    // have reached Aiven: it deleted it, or it was never there.
+    return ifNotFound(
+      this.call("DELETE", segments).then(() => true),
+      (e) => (e.attempts > 1 ? undefined : false),
+    );
   }
 
   private async call<T>(method: "GET" | "POST" | "PUT" | "DELETE", segments: string[], body?: unknown): Promise<T> {

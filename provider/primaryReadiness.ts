@@ -1,13 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { isAivenApiError } from "./aivenClient";
+import { ifNotFound } from "./aivenClient";
 import type { AivenClient } from "./aivenClient";
 import type { AivenService } from "./aivenTypes";
 import { rememberConfiguredToken } from "./credentials";
 import { clientFor, diffByKeys, InputChecker, withoutToken } from "./dynamicCommon";
+import { incomingLinks, liveReadReplicas } from "./readReplicaLinks";
 import { MAX_LIVE_READ_REPLICAS } from "./rules";
 import { waitFor, waitSettings } from "./waitFor";
-
-export { MAX_LIVE_READ_REPLICAS };
 
 /** Plain inputs the PrimaryReadiness provider receives (SPEC section 4). */
 export interface PrimaryReadinessInputs {
@@ -39,37 +38,20 @@ export interface PrimaryReadinessOutputs extends Omit<PrimaryReadinessInputs, "a
 
 export type PrimaryReadinessArgs = { [K in keyof PrimaryReadinessInputs]: pulumi.Input<PrimaryReadinessInputs[K]> };
 
-/** Names of the services that replicate from `primary` now, sorted. */
-export function liveReadReplicas(service: AivenService, primary: string): string[] {
-  const names = (service.service_integrations ?? [])
-    .filter((i) => i.integration_type === "read_replica" && i.source_service === primary && i.dest_service !== primary)
-    .map((i) => i.dest_service);
-  return [...new Set(names)].sort();
+function getPrimary(client: AivenClient, project: string, name: string): Promise<AivenService> {
+  return ifNotFound(client.getService(project, name), (e) => {
+    throw new Error(`project '${project}' has no service '${name}' to use as the primary (${e.message})`);
+  });
 }
 
-async function getPrimary(client: AivenClient, project: string, name: string): Promise<AivenService> {
-  try {
-    return await client.getService(project, name);
-  } catch (e) {
-    if (isAivenApiError(e, 404)) throw new Error(`project '${project}' has no service '${name}' to use as the primary (${e.message})`);
-    throw e;
-  }
-}
-
-/** The incoming read_replica link of a managed replica; `missing` when it does not exist yet. */
+/** The source of a managed replica's read_replica link; `missing` when the replica does not exist yet. */
 async function replicaSource(
   client: AivenClient,
   project: string,
   name: string,
 ): Promise<{ name: string; missing: boolean; source?: string }> {
-  try {
-    const service = await client.getService(project, name);
-    const link = (service.service_integrations ?? []).find((i) => i.integration_type === "read_replica" && i.dest_service === name);
-    return { name, missing: false, source: link?.source_service };
-  } catch (e) {
-    if (isAivenApiError(e, 404)) return { name, missing: true };
-    throw e;
-  }
+  const service = await ifNotFound(client.getService(project, name), () => undefined);
+  return service === undefined ? { name, missing: true } : { name, missing: false, source: incomingLinks(service.service_integrations, name)[0]?.source_service };
 }
 
 /**
@@ -205,12 +187,8 @@ export const primaryReadinessProvider: pulumi.dynamic.ResourceProvider<PrimaryRe
 
   async read(id, props) {
     const state = props as PrimaryReadinessOutputs;
-    try {
-      return { id, props: observed(state, await clientFor(state).getService(state.project, state.serviceName)) };
-    } catch (e) {
-      if (isAivenApiError(e, 404)) return { id: "" };
-      throw e;
-    }
+    const service = await ifNotFound(clientFor(state).getService(state.project, state.serviceName), () => undefined);
+    return service === undefined ? { id: "" } : { id, props: observed(state, service) };
   },
 
   // Nothing to undo: the check created nothing in Aiven.

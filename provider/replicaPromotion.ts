@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { isAivenApiError } from "./aivenClient";
+import { ifNotFound } from "./aivenClient";
 import type { AivenClient } from "./aivenClient";
 import type { AivenIntegration, AivenService } from "./aivenTypes";
 import { rememberConfiguredToken } from "./credentials";
 import { clientFor, diffByKeys, InputChecker, withoutToken } from "./dynamicCommon";
+import { incomingLinks, isFromPrimary, linkedTo } from "./readReplicaLinks";
 import { logProgress, waitFor, waitSettings } from "./waitFor";
 import type { ProgressLogger } from "./waitFor";
 
@@ -29,17 +30,6 @@ export interface ReplicaPromotionOutputs extends Omit<ReplicaPromotionInputs, "a
 
 export type ReplicaPromotionArgs = { [K in keyof ReplicaPromotionInputs]: pulumi.Input<ReplicaPromotionInputs[K]> };
 
-const READ_REPLICA = "read_replica";
-
-/** The read_replica integrations that feed `replica` (Aiven allows one; we never assume it). */
-function incomingLinks(integrations: AivenIntegration[] | undefined, replica: string): AivenIntegration[] {
-  return (integrations ?? []).filter((i) => i.integration_type === READ_REPLICA && i.dest_service === replica);
-}
-
-function fromPrimary(link: AivenIntegration, project: string, primary: string): boolean {
-  return link.source_service === primary && (link.source_project === undefined || link.source_project === project);
-}
-
 /** A promotion that would have to delete something other than the one read_replica link from the primary. */
 export class PromotionRefusedError extends Error {
   constructor(message: string) {
@@ -58,7 +48,7 @@ export function pickReadReplicaLink(
   replica: string,
 ): AivenIntegration | undefined {
   const incoming = incomingLinks(integrations, replica);
-  const mine = incoming.filter((i) => fromPrimary(i, project, primary));
+  const mine = incoming.filter((i) => isFromPrimary(i, project, primary));
   if (mine.length > 1) {
     const ids = mine.map((i) => i.service_integration_id).join(", ");
     throw new PromotionRefusedError(`'${replica}' has ${mine.length} read_replica integrations from '${primary}' (${ids}); expected one, so nothing was changed`);
@@ -73,13 +63,10 @@ export function pickReadReplicaLink(
   return undefined;
 }
 
-async function notFoundAsMissing<T>(project: string, service: string, call: Promise<T>): Promise<T> {
-  try {
-    return await call;
-  } catch (e) {
-    if (isAivenApiError(e, 404)) throw new Error(`project '${project}' has no service '${service}' to promote (${e.message})`);
-    throw e;
-  }
+function notFoundAsMissing<T>(project: string, service: string, call: Promise<T>): Promise<T> {
+  return ifNotFound(call, (e) => {
+    throw new Error(`project '${project}' has no service '${service}' to promote (${e.message})`);
+  });
 }
 
 /** Which replica to promote, and from which primary. */
@@ -152,10 +139,6 @@ async function promote(inputs: ReplicaPromotionInputs, prior?: Partial<ReplicaPr
   };
 }
 
-function linkedTo(service: AivenService, project: string, primary: string, replica: string): boolean {
-  return incomingLinks(service.service_integrations, replica).some((i) => fromPrimary(i, project, primary));
-}
-
 /**
  * Self-contained on purpose: Pulumi serializes this object's closure into the state and runs it
  * in the dynamic provider host. It captures no token (see credentials.ts) and builds its HTTP
@@ -200,14 +183,8 @@ export const replicaPromotionProvider: pulumi.dynamic.ResourceProvider<ReplicaPr
 
   async read(id, props) {
     const state = props as ReplicaPromotionOutputs;
-    const client = clientFor(state);
-    let service: AivenService;
-    try {
-      service = await client.getService(state.project, state.replicaServiceName);
-    } catch (e) {
-      if (isAivenApiError(e, 404)) return { id: "" };
-      throw e;
-    }
+    const service = await ifNotFound(clientFor(state).getService(state.project, state.replicaServiceName), () => undefined);
+    if (service === undefined) return { id: "" };
     const promoted = !linkedTo(service, state.project, state.primaryServiceName, state.replicaServiceName);
     return { id, props: { ...withoutToken(state), promoted } };
   },

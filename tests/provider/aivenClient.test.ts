@@ -279,8 +279,6 @@ describe("path arguments that would change the URL are refused before any reques
     ["listServices", "project", (c, bad) => c.listServices(bad)],
     ["listServiceIntegrations", "project", (c, bad) => c.listServiceIntegrations(bad, "svc")],
     ["listServiceIntegrations", "service", (c, bad) => c.listServiceIntegrations("proj", bad)],
-    ["getIntegration", "project", (c, bad) => c.getIntegration(bad, "i-1")],
-    ["getIntegration", "integrationId", (c, bad) => c.getIntegration("proj", bad)],
     ["deleteIntegration", "project", (c, bad) => c.deleteIntegration(bad, "i-1")],
     ["deleteIntegration", "integrationId", (c, bad) => c.deleteIntegration("proj", bad)],
     ["createService", "project", (c, bad) => c.createService(bad, { service_name: "x", service_type: "valkey", plan: "startup-4" })],
