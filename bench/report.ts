@@ -1,3 +1,5 @@
+import { table as printTable } from "../cli/io";
+
 export interface Row {
   figure: string;
   value: string;
@@ -9,10 +11,8 @@ export interface Row {
 export const SERIALIZED_GOAL_BYTES = 20 * 1024;
 
 export function table(rows: Row[]): string {
-  const cells = [["figure", "value", "goal", "met?"], ...rows.map((r) => [r.figure, r.value, r.goal, r.met === undefined ? "-" : r.met ? "yes" : "NO"])];
-  const widths = cells[0].map((_, c) => Math.max(...cells.map((row) => row[c].length)));
-  const line = (row: string[]) => row.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd();
-  return [line(cells[0]), line(widths.map((w) => "-".repeat(w))), ...cells.slice(1).map(line)].join("\n");
+  const cells = rows.map((r) => [r.figure, r.value, r.goal, r.met === undefined ? "-" : r.met ? "yes" : "NO"]);
+  return printTable(["figure", "value", "goal", "met?"], cells, { rule: true }).trimEnd();
 }
 
 /** The same table as Markdown, for the README's Performance section. */

@@ -1,4 +1,4 @@
-import { closeRedis, connectRedis, redactSecrets } from "../provider/replication";
+import { redactSecrets, withRedis } from "../provider/replication";
 
 /** What `INFO replication` says about one engine, or why it could not be asked. */
 export interface EngineInfo {
@@ -39,15 +39,11 @@ export function parseReplicationInfo(text: string): EngineInfo {
 /** Asks the engine behind `uri`; an unreachable engine is a result, not an error. */
 export async function engineInfo(uri: string | undefined, timeoutMs: number): Promise<EngineInfo> {
   if (!uri) return { reachable: false, error: "no service URI" };
-  let client;
   try {
-    client = await connectRedis(uri, timeoutMs);
-    return parseReplicationInfo(await client.info("replication"));
+    return parseReplicationInfo(await withRedis(uri, (client) => client.info("replication"), timeoutMs));
   } catch (e) {
     const { message, code } = (e ?? {}) as { message?: unknown; code?: unknown };
     const text = typeof message === "string" ? (typeof code === "string" && !message.includes(code) ? `${code}: ${message}` : message) : String(e);
     return { reachable: false, error: redactSecrets(text, [uri]) };
-  } finally {
-    closeRedis(client);
   }
 }

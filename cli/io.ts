@@ -49,9 +49,10 @@ export function apiFailure(e: unknown, project: string, service: string): CliErr
   return new CliError(e instanceof Error ? e.message : String(e));
 }
 
-/** Aligned columns, two spaces apart, headers first. */
-export function table(headers: string[], rows: string[][]): string {
+/** Aligned columns, two spaces apart, headers first; `rule` draws a line of dashes under them. */
+export function table(headers: string[], rows: string[][], { rule = false } = {}): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
-  return [line(headers), ...rows.map(line)].join("\n") + "\n";
+  const under = rule ? [widths.map((w) => "-".repeat(w)).join("  ")] : [];
+  return [line(headers), ...under, ...rows.map(line)].join("\n") + "\n";
 }

@@ -202,6 +202,16 @@ export async function connectRedis(uri: string, connectTimeoutMs: number): Promi
   }
 }
 
+/** Runs `use` with a connected client (see connectRedis) and closes it afterwards, whatever happens. */
+export async function withRedis<T>(uri: string, use: (client: Redis) => Promise<T>, connectTimeoutMs = 5_000): Promise<T> {
+  const client = await connectRedis(uri, connectTimeoutMs);
+  try {
+    return await use(client);
+  } finally {
+    closeRedis(client);
+  }
+}
+
 /** Disconnects unless already ended: a second disconnect arms a 2 s timer that keeps Node alive. */
 export function closeRedis(client: Redis | undefined): void {
   if (client && client.status !== "end") client.disconnect();

@@ -5,7 +5,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { Emulator, startEmulator } from "../emulator";
 import { loadProgram, RunResult, runProgram } from "../harness";
-import { incomingLink, readBack, replicationInfo, ServiceView, table, withRedis } from "./demoSteps";
+import { table } from "../cli/io";
+import { withRedis } from "../provider/replication";
+import { incomingLink, readBack, replicationInfo, ServiceView } from "./demoSteps";
 
 const PROJECT = "demo-project";
 const TOKEN = "demo-token";
@@ -89,7 +91,7 @@ async function main(): Promise<void> {
         : `none${info ? ` (engine role ${info.role})` : ""}`;
     rows.push([name, role, s.state, s.cloud_name, s.plan, link, readBacks.get(name) ?? "-"]);
   }
-  console.log(`\n${table(["service", "role", "state", "cloud", "plan", "replication link", "read-back"], rows)}\n`);
+  console.log(`\n${table(["service", "role", "state", "cloud", "plan", "replication link", "read-back"], rows, { rule: true })}`);
   const what = engines ? "deployed, replicated and promoted" : "deployed and promoted (metadata only)";
   say(`done: ${what} offline in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }

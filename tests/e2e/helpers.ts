@@ -1,8 +1,9 @@
 import axios, { AxiosInstance } from "axios";
-import Redis from "ioredis";
 import * as path from "path";
 import { Emulator, EmulatorOptions, startEmulator } from "../../emulator";
 import { loadProgram, Program, runProgram, RunOptions, RunResult } from "../../harness";
+import { sourcesOf } from "../../provider/readReplicaLinks";
+import { withRedis } from "../../provider/replication";
 
 export const TOKEN = "e2e-token";
 export const PROJECT = "e2e-project";
@@ -82,11 +83,7 @@ export async function startE2E(options: EmulatorOptions = {}): Promise<E2E> {
 
 /** `service <- source` for every read_replica link, as seen on the destination service. */
 export function links(services: ServiceJson[]): string[] {
-  return services.flatMap((s) =>
-    s.service_integrations
-      .filter((i) => i.integration_type === "read_replica" && i.dest_service === s.service_name)
-      .map((i) => `${s.service_name} <- ${i.source_service}`),
-  );
+  return services.flatMap((s) => sourcesOf(s).map((source) => `${s.service_name} <- ${source}`));
 }
 
 export function summary(services: ServiceJson[]): string[] {
@@ -100,16 +97,6 @@ export function actions(run: RunResult): string[] {
 /** Mutating API requests: what a no-op run must not send. */
 export function writes(requests: string[]): string[] {
   return requests.filter((r) => !r.startsWith("GET "));
-}
-
-export async function withRedis<T>(uri: string, use: (client: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis(uri, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    client.disconnect();
-  }
 }
 
 /** Polls a replica until it returns `value` for `key`. */

@@ -1,7 +1,8 @@
 // Deploy → verify → promote → no-op re-run → out-of-band promotion, through the real component and
 // providers, against the emulator with real redis-server engines.
 import { DeployError } from "../../harness";
-import { actions, E2E, example, links, readBack, startE2E, summary, withRedis, writes } from "./helpers";
+import { withRedis } from "../../provider/replication";
+import { actions, E2E, example, links, readBack, startE2E, summary, writes } from "./helpers";
 
 const PRIMARY = "cache-primary";
 const GCP = "cache-replica-gcp";

@@ -4,7 +4,7 @@ import { Emulator, startEmulator } from "../../emulator";
 import { findRedisServer } from "../../emulator/engines";
 import { AivenClient } from "../../provider/aivenClient";
 import type { AivenService } from "../../provider/aivenTypes";
-import { CANARY_PREFIX, checkReplication, closeRedis, connectRedis } from "../../provider/replication";
+import { CANARY_PREFIX, checkReplication, withRedis as withRedisClient } from "../../provider/replication";
 
 export const hasRedis = findRedisServer() !== undefined;
 let warned = false;
@@ -83,13 +83,8 @@ export async function createSet(t: Topology, primary: string, replicas: string[]
   return services;
 }
 
-export async function withRedis<T>(uri: string, fn: (c: import("ioredis").Redis) => Promise<T>): Promise<T> {
-  const client = await connectRedis(uri, 2000);
-  try {
-    return await fn(client);
-  } finally {
-    closeRedis(client);
-  }
+export function withRedis<T>(uri: string, fn: (c: import("ioredis").Redis) => Promise<T>): Promise<T> {
+  return withRedisClient(uri, fn, 2000);
 }
 
 export function info(uri: string): Promise<string> {
