@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { loadProgram } from "../../harness/programLoader";
+import { ReadReplicaSet } from "../../index";
 import { readBack, withRedis } from "../../scripts/demoSteps";
 import { changes, describeEngine, EngineContext, engineContext, EngineStack, nameOf, Run } from "./engine";
 import { Fixture, PROJECT, startFixture } from "./emulatorFixture";
@@ -200,5 +201,51 @@ withEngine("examples/promote-and-failover and its app stack under the real engin
     const followed = await app.up();
     expect(followed.result.outputs.cacheService.value).toBe("sessions-us");
     expect(followed.result.outputs.cacheUrl).toEqual({ value: promoted.service_uri, secret: true });
+  });
+});
+
+withEngine("ReadReplicaSet with Aiven's plugin: the token as an argument only, and API faults", (get) => {
+  test("a token given only as apiToken creates the services and the checks (no aiven:apiToken, empty AIVEN_TOKEN)", async () => {
+    const { aiven, ctx } = get();
+    const program = async () => {
+      const set = new ReadReplicaSet("tok", {
+        project: PROJECT,
+        primary: { name: "tok-primary", plan: "business-4", cloud: "google-europe-west1" },
+        replicas: [{ name: "tok-replica" }],
+        apiToken: aiven.token,
+        pollSeconds: 0.2,
+      });
+      return { replicaServiceNames: set.replicaServiceNames };
+    };
+    const stack = await EngineStack.create(ctx, { projectName: "token-only", stackName: "dev", program }, { workDir: ctx.newWorkDir() });
+    const { result } = await stack.up();
+    expect(result.outputs.replicaServiceNames.value).toEqual(["tok-replica"]);
+    expect(await aiven.links()).toEqual(["tok-replica <- tok-primary"]);
+    const exported = await stack.exportText();
+    expect(exported).not.toContain(aiven.token);
+    await stack.destroy();
+    expect(await aiven.services()).toEqual([]);
+  });
+
+  test("429 with Retry-After and 5xx on the routes Aiven's provider calls: the up converges, no duplicate service", async () => {
+    const { aiven, ctx } = get();
+    const base = `/v1/project/${PROJECT}`;
+    await aiven.fault({ method: "POST", path: `${base}/service`, status: 429, retryAfter: 1, count: 1 });
+    await aiven.fault({ method: "GET", path: `${base}/service/cache-primary`, status: 503, count: 2 });
+    const stack = await exampleStack(ctx, "examples/valkey-basic", "faults", { aivenProject: PROJECT, apiUrl: aiven.emulator.url, verifyReplication: "false", ...FAST }, aiven);
+    let converged = true;
+    try {
+      await stack.up();
+    } catch {
+      converged = false;
+      await stack.up();
+    }
+    console.log(`valkey-basic under 429/5xx: ${converged ? "converged in one up" : "failed, the rerun converged"}`);
+    const statuses = (await aiven.requests()).map((r) => r.status);
+    expect(statuses).toContain(429);
+    expect(statuses.filter((s) => s >= 500).length).toBeGreaterThanOrEqual(1);
+    expect((await aiven.services()).map((s) => s.service_name)).toEqual(["cache-primary", "cache-replica-aws", "cache-replica-gcp"]);
+    expect(await aiven.links()).toEqual(["cache-replica-aws <- cache-primary", "cache-replica-gcp <- cache-primary"]);
+    await stack.destroy();
   });
 });
