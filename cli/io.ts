@@ -1,4 +1,6 @@
-import { AivenClient, DEFAULT_API_URL, isAivenApiError } from "../provider/aivenClient";
+import { AivenClient, isAivenApiError } from "../provider/aivenClient";
+import { resolveApiUrl, resolveToken } from "../provider/credentials";
+import { apiUrlProblem } from "../provider/rules";
 
 /** Where the CLI writes and what environment it reads; tests pass their own. */
 export interface CliIo {
@@ -31,10 +33,15 @@ export const MISSING_TOKEN = "no Aiven API token: set the AIVEN_TOKEN environmen
 
 /** A client from AIVEN_TOKEN and `--api-url`, else AIVEN_WEB_URL, else https://api.aiven.io. */
 export function apiClient(options: ApiOptions, io: CliIo): AivenClient {
-  const token = io.env.AIVEN_TOKEN?.trim();
-  if (!token) throw new CliError(MISSING_TOKEN);
-  const apiUrl = options.apiUrl?.trim() || io.env.AIVEN_WEB_URL?.trim() || DEFAULT_API_URL;
-  if (!/^https?:\/\/[^\s/]+/.test(apiUrl)) throw new CliError(`--api-url: '${apiUrl}' is not an http(s) URL`);
+  let token: string;
+  try {
+    token = resolveToken(undefined, io.env, MISSING_TOKEN);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const apiUrl = resolveApiUrl(options.apiUrl, io.env);
+  const problem = apiUrlProblem(apiUrl);
+  if (problem !== undefined) throw new CliError(`${options.apiUrl?.trim() ? "--api-url" : "AIVEN_WEB_URL"}: ${problem}`);
   // People wait on the other end: fewer, shorter retries than the providers use.
   return new AivenClient({ token, apiUrl, maxAttempts: 3, maxElapsedMs: 20_000, timeoutMs: 15_000, baseDelayMs: 500 });
 }

@@ -9,9 +9,8 @@ import type {
   AivenService,
   AivenUpdateServiceRequest,
 } from "./aivenTypes";
+import { resolveApiUrl } from "./credentials";
 import { describeValue } from "./rules";
-
-export const DEFAULT_API_URL = "https://api.aiven.io";
 
 // Read once at load: the dynamic providers are serialized into state, and this string is
 // captured by value, so the host that runs them never needs the package.json on disk.
@@ -28,12 +27,6 @@ function packageVersion(): string {
     }
   }
   return "0.0.0";
-}
-
-/** The base URL: the given one, then `AIVEN_WEB_URL`, then https://api.aiven.io; without trailing `/` or `/v1`. */
-export function resolveApiUrl(input?: string): string {
-  const pick = [input, process.env.AIVEN_WEB_URL].map((v) => v?.trim()).find((v) => v);
-  return (pick ?? DEFAULT_API_URL).replace(/\/+$/, "").replace(/\/v1$/, "");
 }
 
 export interface AivenClientOptions {

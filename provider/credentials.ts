@@ -19,12 +19,23 @@ export const MISSING_TOKEN_MESSAGE =
   "no Aiven API token: pass apiToken to ReadReplicaSet, set the Pulumi config aiven:apiToken " +
   "(pulumi config set --secret aiven:apiToken ...), or set the AIVEN_TOKEN environment variable";
 
+type Environment = Record<string, string | undefined>;
+
 /**
  * The token: the secret `apiToken` input (the user named it explicitly on the component), then
- * the provider config `aiven:apiToken`, then `AIVEN_TOKEN`.
+ * the provider config `aiven:apiToken`, then `AIVEN_TOKEN` in `env`. `missing` is the error
+ * when there is none: it names the sources its caller offers (the CLI has only AIVEN_TOKEN).
  */
-export function resolveToken(inputToken?: string): string {
-  const token = [inputToken, configuredToken(), process.env.AIVEN_TOKEN].map((t) => t?.trim()).find((t) => t);
-  if (!token) throw new Error(MISSING_TOKEN_MESSAGE);
+export function resolveToken(inputToken?: string, env: Environment = process.env, missing = MISSING_TOKEN_MESSAGE): string {
+  const token = [inputToken, configuredToken(), env.AIVEN_TOKEN].map((t) => t?.trim()).find((t) => t);
+  if (!token) throw new Error(missing);
   return token;
+}
+
+export const DEFAULT_API_URL = "https://api.aiven.io";
+
+/** The base URL: the given one, then `AIVEN_WEB_URL` in `env`, then https://api.aiven.io; without trailing `/` or `/v1`. */
+export function resolveApiUrl(input?: string, env: Environment = process.env): string {
+  const pick = [input, env.AIVEN_WEB_URL].map((v) => v?.trim()).find((v) => v);
+  return (pick ?? DEFAULT_API_URL).replace(/\/+$/, "").replace(/\/v1$/, "");
 }

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { AivenClient, AivenClientOptions, resolveApiUrl } from "./aivenClient";
-import { resolveToken } from "./credentials";
-import { describeValue, projectProblem, serviceNameProblem } from "./rules";
+import { AivenClient, AivenClientOptions } from "./aivenClient";
+import { resolveApiUrl, resolveToken } from "./credentials";
+import { apiUrlProblem, describeValue, projectProblem, serviceNameProblem } from "./rules";
 
 // What the engine sends for a value not known yet (preview): such values are checked later.
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -83,7 +83,7 @@ export class InputChecker {
   }
 
   apiUrl(key: string): this {
-    return this.rule(key, (v) => (v === undefined || (typeof v === "string" && /^https?:\/\/[^\s/]+/.test(v)) ? undefined : `${describeValue(v)} is not an http(s) URL`));
+    return this.rule(key, apiUrlProblem);
   }
 
   rule(key: string, problem: (value: unknown) => string | undefined): this {

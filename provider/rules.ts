@@ -121,5 +121,9 @@ export function replicaServiceTypeProblem(replicaType: string, sourceType: strin
     : `a ${replicaType} service cannot replicate a ${sourceType} service; make it a ${sourceType} service. ${SAME_SERVICE_TYPE_RULE}`;
 }
 
+export function apiUrlProblem(url: unknown): string | undefined {
+  return url === undefined || (typeof url === "string" && /^https?:\/\/[^\s/]+/.test(url)) ? undefined : `${describeValue(url)} is not an http(s) URL`;
+}
+
 /** What Aiven's Pulumi/Terraform provider answers when an existing service's serviceIntegrations would change. */
 export const SERVICE_INTEGRATIONS_FIXED = "service_integrations field can only be set during creation of a service";

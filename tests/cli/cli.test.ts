@@ -135,6 +135,14 @@ describe("usage", () => {
     const run = await cli([command, "--project", "p", "--primary", "x", "--api-url", "http://127.0.0.1:1"], { AIVEN_WEB_URL: "http://127.0.0.1:1" });
     expect(run).toEqual({ code: 2, stdout: "", stderr: "error: no Aiven API token: set the AIVEN_TOKEN environment variable (an Aiven token, or the emulator's)\n" });
   });
+
+  test.each<[string, string[], Record<string, string>, string]>([
+    ["--api-url", ["--api-url", "ftp://host"], { AIVEN_WEB_URL: "http://127.0.0.1:1" }, "error: --api-url: 'ftp://host' is not an http(s) URL\n"],
+    ["AIVEN_WEB_URL", [], { AIVEN_WEB_URL: "api.aiven.io" }, "error: AIVEN_WEB_URL: 'api.aiven.io' is not an http(s) URL\n"],
+  ])("a URL that is not http(s) from %s: exit 2 naming where it came from", async (_source, flags, env, stderr) => {
+    const run = await cli(["status", "--project", "p", "--primary", "x", ...flags], { AIVEN_TOKEN: "t", ...env });
+    expect(run).toEqual({ code: 2, stdout: "", stderr });
+  });
 });
 
 describe("API errors against the emulator", () => {

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { installRecordingMocks } from "../helpers/recordingMocks";
-import { checked, cloudProblem, PreflightError, projectProblem, ReadReplicaSet } from "../../index";
+import { checked } from "../../components/readReplicaSet";
+import { PreflightError, ReadReplicaSet } from "../../index";
+import { cloudProblem, projectProblem } from "../../provider/rules";
 
 // Values given as Outputs are checked when they resolve. A bad one rejects the Output that the
 // child's input is made of, so the child is never sent to Aiven and the language host reports

@@ -1,6 +1,6 @@
 import * as util from "util";
-import { AivenApiError, AivenClient, AivenClientOptions, USER_AGENT, apiPath, resolveApiUrl } from "../../provider/aivenClient";
-import { MISSING_TOKEN_MESSAGE, rememberConfiguredToken, resolveToken } from "../../provider/credentials";
+import { AivenApiError, AivenClient, AivenClientOptions, USER_AGENT, apiPath } from "../../provider/aivenClient";
+import { MISSING_TOKEN_MESSAGE, rememberConfiguredToken, resolveApiUrl, resolveToken } from "../../provider/credentials";
 import { FakeAiven, Scripted } from "./fakeAivenServer";
 import { SecretWatch, TOKEN, recorded } from "./secretWatch";
 

@@ -116,7 +116,9 @@ beforeEach(() => {
 test("the serialized providers are small and hold no token", () => {
   for (const text of Object.values(serialized)) {
     expect(text).not.toContain(TOKEN);
-    expect(text.length).toBeLessThan(45_000);
+    // Our own code is ~45 KB; a module captured by value instead of `require`d (axios, the SDK)
+    // would add hundreds.
+    expect(text.length).toBeLessThan(50_000);
     expect(text).toContain('require("axios');
   }
 });
