@@ -5,7 +5,8 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { loadProgram } from "../../harness/programLoader";
 import { ReadReplicaSet } from "../../index";
-import { readBack, withRedis } from "../../scripts/demoSteps";
+import { readBack } from "../../scripts/demoSteps";
+import { withRedis } from "../../provider/replication";
 import { changes, describeEngine, EngineContext, engineContext, EngineStack, nameOf, Run } from "./engine";
 import { Fixture, PROJECT, startFixture } from "./emulatorFixture";
 

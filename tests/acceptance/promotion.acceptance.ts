@@ -1,7 +1,7 @@
 // ReplicaPromotion and PrimaryReadiness under the real engine: services made beforehand through the
 // emulator's API, promotion by `pulumi up`, refresh, a zero-change second up, an out-of-band
 // promotion, and a destroy that changes nothing in Aiven.
-import { withRedis } from "../../scripts/demoSteps";
+import { withRedis } from "../../provider/replication";
 import { changes, describeEngine, EngineContext, engineContext, EngineStack, nameOf, replacements } from "./engine";
 import { Fixture, PROJECT, startFixture } from "./emulatorFixture";
 import { promotionProgram } from "./programs";

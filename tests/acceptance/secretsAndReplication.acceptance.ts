@@ -4,7 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ReplicaPromotion } from "../../provider/replicaPromotion";
 import { ReplicationCheck } from "../../provider/replicationCheck";
-import { readBack, replicationInfo, withRedis } from "../../scripts/demoSteps";
+import { readBack, replicationInfo } from "../../scripts/demoSteps";
+import { withRedis } from "../../provider/replication";
 import { changes, describeEngine, EngineContext, engineContext, EngineStack, filesUnder, isSdkRpcDebug } from "./engine";
 import { Fixture, occurrences, PROJECT, startFixture } from "./emulatorFixture";
 

@@ -3,7 +3,8 @@
 // reads `writeEndpoint` follows without anything being replaced.
 import * as pulumi from "@pulumi/pulumi";
 import { ReplicaPromotion } from "../../provider/replicaPromotion";
-import { replicationInfo, withRedis } from "../../scripts/demoSteps";
+import { replicationInfo } from "../../scripts/demoSteps";
+import { withRedis } from "../../provider/replication";
 import { changes, describeEngine, EngineContext, engineContext, EngineStack } from "./engine";
 import { Fixture, PROJECT, startFixture } from "./emulatorFixture";
 
