@@ -1,9 +1,11 @@
 import * as aiven from "@pulumi/aiven";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  booleanProblem,
   cloudProblem,
   describeValue,
   liveReplicaCountProblem,
+  positiveSecondsProblem,
   primaryPlanProblem,
   projectProblem,
   replicaPlanProblem,
@@ -35,17 +37,6 @@ export class PreflightError extends Error {
 export const DEFAULT_REPLICA_PLAN = "startup-4";
 export const SERVICE_TYPES = ["valkey", "caching", "redis"] as const;
 export { cloudProblem, projectProblem };
-
-/** Flags are checked for their type: a string "false" is truthy and would start a promotion. */
-function booleanProblem(value: unknown): string | undefined {
-  return value === undefined || typeof value === "boolean" ? undefined : `${describeValue(value)} must be true or false`;
-}
-
-function positiveNumberProblem(value: unknown): string | undefined {
-  return value === undefined || (typeof value === "number" && Number.isFinite(value) && value > 0)
-    ? undefined
-    : `${describeValue(value)} must be a positive number of seconds`;
-}
 
 function serviceTypeProblem(serviceType: unknown): string | undefined {
   if (!(SERVICE_TYPES as readonly unknown[]).includes(serviceType)) {
@@ -202,8 +193,8 @@ function checkArgs(args: Record<(typeof ARG_KEYS)[number], unknown>, add: Add, {
     }
   }
 
-  add("timeoutSeconds", positiveNumberProblem(args.timeoutSeconds));
-  add("pollSeconds", positiveNumberProblem(args.pollSeconds));
+  add("timeoutSeconds", positiveSecondsProblem(args.timeoutSeconds));
+  add("pollSeconds", positiveSecondsProblem(args.pollSeconds));
 }
 
 function checkPrimary(primary: Spec, add: Add, checkName: (path: string, name: unknown) => void): void {

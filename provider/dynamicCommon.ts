@@ -1,19 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { AivenClient, AivenClientOptions } from "./aivenClient";
 import { resolveApiUrl, resolveToken } from "./credentials";
-import { apiUrlProblem, describeValue, projectProblem, serviceNameProblem } from "./rules";
+import { apiUrlProblem, booleanProblem, describeValue, positiveSecondsProblem, projectProblem, serviceNameProblem } from "./rules";
 
 // What the engine sends for a value not known yet (preview): such values are checked later.
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** Inputs both providers share. */
-export interface CommonInputs {
-  project: string;
-  apiUrl?: string;
-  apiToken?: string;
-  timeoutSeconds?: number;
-  pollSeconds?: number;
-}
 
 type Tuning = Omit<AivenClientOptions, "token" | "apiUrl">;
 // Kept on the global object, like the token, so that it is never serialized with a provider.
@@ -68,12 +59,12 @@ export class InputChecker {
     return this.rule(key, serviceNameProblem);
   }
 
-  positiveNumber(key: string, optional = true): this {
-    return this.rule(key, (v) =>
-      (optional && v === undefined) || (typeof v === "number" && Number.isFinite(v) && v > 0)
-        ? undefined
-        : `${describeValue(v)} must be a positive number`,
-    );
+  positiveSeconds(key: string): this {
+    return this.rule(key, positiveSecondsProblem);
+  }
+
+  flag(key: string, required = false): this {
+    return this.rule(key, (v) => (required && v === undefined ? "is required: true or false" : booleanProblem(v)));
   }
 
   oneOf(key: string, allowed: readonly string[]): this {
@@ -87,10 +78,14 @@ export class InputChecker {
   }
 
   rule(key: string, problem: (value: unknown) => string | undefined): this {
-    const value = this.inputs[key];
+    return this.at(key, this.inputs[key], problem);
+  }
+
+  /** A value inside an input, e.g. `replicas[2].uri`; a value not known yet is left for later. */
+  at(property: string, value: unknown, problem: (value: unknown) => string | undefined): this {
     if (value === UNKNOWN) return this;
     const reason = problem(value);
-    if (reason !== undefined) this.failures.push({ property: key, reason });
+    if (reason !== undefined) this.failures.push({ property, reason });
     return this;
   }
 }

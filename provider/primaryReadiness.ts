@@ -5,7 +5,7 @@ import type { AivenService } from "./aivenTypes";
 import { rememberConfiguredToken } from "./credentials";
 import { clientFor, diffByKeys, InputChecker, withoutToken } from "./dynamicCommon";
 import { incomingLinks, liveReadReplicas } from "./readReplicaLinks";
-import { MAX_LIVE_READ_REPLICAS } from "./rules";
+import { describeValue, MAX_LIVE_READ_REPLICAS } from "./rules";
 import { waitFor, waitSettings } from "./waitFor";
 
 /** Plain inputs the PrimaryReadiness provider receives (SPEC section 4). */
@@ -155,15 +155,13 @@ export const primaryReadinessProvider: pulumi.dynamic.ResourceProvider<PrimaryRe
       .project("project")
       .serviceName("serviceName")
       .oneOf("serviceType", ["valkey", "redis"])
-      .rule("replicasToAdd", (v) =>
-        Number.isInteger(v) && (v as number) >= 0 ? undefined : `${JSON.stringify(v) ?? "nothing"} must be a whole number, 0 or more`,
-      )
-      .rule("requireBackup", (v) => (typeof v === "boolean" ? undefined : `${JSON.stringify(v) ?? "nothing"} must be true or false`))
+      .rule("replicasToAdd", (v) => (Number.isInteger(v) && (v as number) >= 0 ? undefined : `${describeValue(v)} must be a whole number, 0 or more`))
+      .flag("requireBackup", true)
       .rule("managedReplicas", (v) =>
         v === undefined || (Array.isArray(v) && v.every((n) => typeof n === "string")) ? undefined : "must be a list of service names",
       )
-      .positiveNumber("timeoutSeconds")
-      .positiveNumber("pollSeconds")
+      .positiveSeconds("timeoutSeconds")
+      .positiveSeconds("pollSeconds")
       .apiUrl("apiUrl");
     return { inputs: news, failures: checker.failures };
   },

@@ -155,8 +155,8 @@ export const replicaPromotionProvider: pulumi.dynamic.ResourceProvider<ReplicaPr
       .serviceName("primaryServiceName")
       .serviceName("replicaServiceName")
       .rule("replicaServiceName", (v) => (v === news.primaryServiceName ? `'${String(v)}' is the primary itself; name a replica of it` : undefined))
-      .positiveNumber("timeoutSeconds")
-      .positiveNumber("pollSeconds")
+      .positiveSeconds("timeoutSeconds")
+      .positiveSeconds("pollSeconds")
       .apiUrl("apiUrl");
     return { inputs: news, failures: checker.failures };
   },

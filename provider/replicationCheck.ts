@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { diffByKeys, UNKNOWN } from "./dynamicCommon";
+import { diffByKeys, InputChecker, UNKNOWN } from "./dynamicCommon";
 import { checkReplication } from "./replication";
 import { DEFAULT_POLL_SECONDS, logProgress } from "./waitFor";
 
@@ -39,30 +39,25 @@ export const DEFAULT_REPLICATION_TIMEOUT_SECONDS = 300;
 
 /** Check failures for the inputs; a URI is never quoted in a reason (it holds the password). */
 export function replicationInputProblems(inputs: Record<string, unknown>): pulumi.dynamic.CheckFailure[] {
-  const failures: pulumi.dynamic.CheckFailure[] = [];
-  const fail = (property: string, reason: string) => failures.push({ property, reason });
-  const badUri = (v: unknown) => v !== UNKNOWN && (typeof v !== "string" || !/^rediss?:\/\/\S+$/.test(v));
-  if (badUri(inputs.primaryUri)) fail("primaryUri", "must be a redis:// or rediss:// service URI");
-  const replicas = inputs.replicas;
-  if (replicas !== UNKNOWN && !Array.isArray(replicas)) fail("replicas", "must be a list of { name, uri }");
-  if (Array.isArray(replicas)) {
-    const seen = new Set<unknown>();
-    replicas.forEach((r: unknown, i) => {
-      if (r === UNKNOWN) return;
-      const { name, uri } = (r ?? {}) as { name?: unknown; uri?: unknown };
-      if (name !== UNKNOWN && (typeof name !== "string" || name === "")) fail(`replicas[${i}].name`, "must be a non-empty service name");
-      else if (name !== UNKNOWN && seen.has(name)) fail(`replicas[${i}].name`, `'${String(name)}' is listed twice`);
-      seen.add(name);
-      if (badUri(uri)) fail(`replicas[${i}].uri`, "must be a redis:// or rediss:// service URI");
-    });
-  }
-  for (const key of ["timeoutSeconds", "pollSeconds"]) {
-    const v = inputs[key];
-    if (v !== undefined && v !== UNKNOWN && !(typeof v === "number" && Number.isFinite(v) && v > 0)) {
-      fail(key, `${JSON.stringify(v)} must be a positive number`);
-    }
-  }
-  return failures;
+  const uriProblem = (v: unknown) => (typeof v === "string" && /^rediss?:\/\/\S+$/.test(v) ? undefined : "must be a redis:// or rediss:// service URI");
+  const checker = new InputChecker(inputs)
+    .rule("primaryUri", uriProblem)
+    .rule("replicas", (v) => (Array.isArray(v) ? undefined : "must be a list of { name, uri }"))
+    .positiveSeconds("timeoutSeconds")
+    .positiveSeconds("pollSeconds");
+  const replicas = Array.isArray(inputs.replicas) ? (inputs.replicas as unknown[]) : [];
+  const seen = new Set<unknown>();
+  replicas.forEach((r, i) => {
+    if (r === UNKNOWN) return;
+    const { name, uri } = (r ?? {}) as { name?: unknown; uri?: unknown };
+    checker
+      .at(`replicas[${i}].name`, name, (n) =>
+        typeof n !== "string" || n === "" ? "must be a non-empty service name" : seen.has(n) ? `'${n}' is listed twice` : undefined,
+      )
+      .at(`replicas[${i}].uri`, uri, uriProblem);
+    seen.add(name);
+  });
+  return checker.failures;
 }
 
 async function runCheck(inputs: ReplicationCheckInputs): Promise<ReplicationCheckOutputs> {

@@ -50,6 +50,18 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** An optional flag: a string "false" is truthy and would, say, start a promotion. */
+export function booleanProblem(value: unknown): string | undefined {
+  return value === undefined || typeof value === "boolean" ? undefined : `${describeValue(value)} must be true or false`;
+}
+
+/** An optional timeout or poll interval. */
+export function positiveSecondsProblem(value: unknown): string | undefined {
+  return value === undefined || (typeof value === "number" && Number.isFinite(value) && value > 0)
+    ? undefined
+    : `${describeValue(value)} must be a positive number of seconds`;
+}
+
 export function projectProblem(project: unknown): string | undefined {
   return typeof project === "string" && /^[a-zA-Z0-9_-]{1,63}$/.test(project)
     ? undefined

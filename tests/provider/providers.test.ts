@@ -206,8 +206,8 @@ describe("ReplicaPromotion update, read, delete, diff, check", () => {
       [
         { property: "project", reason: "'' is not a valid project name; use 1-63 of letters, digits, '_' and '-'" },
         { property: "replicaServiceName", reason: "'Replica_1' is not a valid service name; start with a lowercase letter, then up to 62 of a-z, 0-9 and '-'" },
-        { property: "timeoutSeconds", reason: "'10' must be a positive number" },
-        { property: "pollSeconds", reason: "0 must be a positive number" },
+        { property: "timeoutSeconds", reason: "'10' must be a positive number of seconds" },
+        { property: "pollSeconds", reason: "0 must be a positive number of seconds" },
         { property: "apiUrl", reason: "'ftp://x' is not an http(s) URL" },
       ],
     ],
@@ -382,7 +382,7 @@ describe("PrimaryReadiness", () => {
     expect((await readiness.check!({} as PrimaryReadinessInputs, news)).failures).toEqual([
       { property: "serviceType", reason: "'dragonfly' must be one of valkey, redis" },
       { property: "replicasToAdd", reason: "-1 must be a whole number, 0 or more" },
-      { property: "requireBackup", reason: '"yes" must be true or false' },
+      { property: "requireBackup", reason: "'yes' must be true or false" },
       { property: "managedReplicas", reason: "must be a list of service names" },
     ]);
   });

@@ -26,7 +26,7 @@ test.each<[string, Record<string, unknown>, Array<[string, string]>]>([
     { ...good, replicas: [{ name: "", uri: good.replicas[0].uri }, { name: "r1", uri: good.replicas[0].uri }, { name: "r1", uri: good.replicas[0].uri }] },
     [["replicas[0].name", "must be a non-empty service name"], ["replicas[2].name", "'r1' is listed twice"]],
   ],
-  ["non-positive waits", { ...good, timeoutSeconds: 0, pollSeconds: "1" }, [["timeoutSeconds", "0 must be a positive number"], ["pollSeconds", '"1" must be a positive number']]],
+  ["non-positive waits", { ...good, timeoutSeconds: 0, pollSeconds: "1" }, [["timeoutSeconds", "0 must be a positive number of seconds"], ["pollSeconds", "'1' must be a positive number of seconds"]]],
 ])("check: %s", async (_what, news, expected) => {
   const result = await provider.check!({} as ReplicationCheckInputs, news as unknown as ReplicationCheckInputs);
   expect(result.failures!.map((f) => [f.property, f.reason])).toEqual(expected);
