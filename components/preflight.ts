@@ -22,13 +22,19 @@ export interface PreflightIssue {
   message: string;
 }
 
-/** Thrown by the ReadReplicaSet constructor before anything is registered; lists every issue. */
-export class PreflightError extends Error {
+/**
+ * Thrown by the ReadReplicaSet constructor before anything is registered; lists every issue.
+ * An InputPropertiesError, so that the engine shows each bad argument by its path.
+ */
+export class PreflightError extends pulumi.InputPropertiesError {
   readonly issues: PreflightIssue[];
 
   constructor(issues: PreflightIssue[]) {
     const lines = issues.map((issue) => `${issue.path}: ${issue.message}`);
-    super(`ReadReplicaSet preflight failed with ${issues.length} issue(s):\n${lines.join("\n")}`);
+    super({
+      message: `ReadReplicaSet preflight failed with ${issues.length} issue(s):\n${lines.join("\n")}`,
+      errors: issues.map((issue) => ({ propertyPath: issue.path, reason: issue.message })),
+    });
     this.name = "PreflightError";
     this.issues = issues;
   }

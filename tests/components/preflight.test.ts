@@ -175,6 +175,19 @@ describe("validateReadReplicaSet", () => {
     expect(error.issues).toHaveLength(2);
     expect(error).toBeInstanceOf(Error);
   });
+
+  test("PreflightError is a Pulumi InputPropertiesError, so the engine shows each issue by its path", () => {
+    const error = new PreflightError([
+      { path: "project", message: "bad" },
+      { path: "replicas[1].plan", message: "worse" },
+    ]);
+    expect(pulumi.InputPropertiesError.isInstance(error)).toBe(true);
+    expect(error.errors).toEqual([
+      { propertyPath: "project", reason: "bad" },
+      { propertyPath: "replicas[1].plan", reason: "worse" },
+    ]);
+    expect(error.name).toBe("PreflightError");
+  });
 });
 
 describe("validateReadReplicaSet: input of any shape returns issues, never throws", () => {
