@@ -1,5 +1,6 @@
 import { AivenClient } from "../provider/aivenClient";
 import type { AivenService } from "../provider/aivenTypes";
+import { waitFor } from "../provider/waitFor";
 import { Emulator, startEmulator } from "../emulator";
 
 export const TOKEN = "bench-token";
@@ -41,13 +42,16 @@ export class Emulated {
   }
 
   async waitUntil(name: string, done: (s: AivenService) => boolean, pollMs = 5, timeoutMs = 120_000): Promise<AivenService> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const service = await this.client.getService(PROJECT, name);
-      if (done(service)) return service;
-      if (Date.now() > deadline) throw new Error(`bench: '${name}' still ${service.state} after ${timeoutMs} ms`);
-      await sleep(pollMs);
-    }
+    return waitFor({
+      what: `bench: '${name}'`,
+      deadline: Date.now() + timeoutMs,
+      timeoutSeconds: timeoutMs / 1000,
+      pollMs,
+      poll: () => this.client.getService(PROJECT, name),
+      done,
+      describe: (s) => s.state,
+      log: () => undefined,
+    });
   }
 
   /** A primary that can take replicas: RUNNING with its first backup. */
@@ -75,7 +79,6 @@ export class Emulated {
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const start = performance.now();

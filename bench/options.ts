@@ -10,12 +10,14 @@ export interface BenchOptions {
   replicas: number;
   canaries: number;
   constructRuns: number;
-  /** Where results.json goes; none when empty. */
+  /** Where the results (JSON) go; none when empty. Untracked unless `--update`. */
   out: string;
+  /** Also write the committed bench/results.md (with `out` = bench/results.json). */
+  update: boolean;
   smoke: boolean;
 }
 
-export const FULL: Omit<BenchOptions, "out" | "smoke"> = {
+export const FULL: Omit<BenchOptions, "out" | "smoke" | "update"> = {
   buildMs: 1000,
   backupMs: 500,
   promoteMs: 500,
@@ -26,7 +28,7 @@ export const FULL: Omit<BenchOptions, "out" | "smoke"> = {
 };
 
 // Tiny sizes so that the smoke test finishes in seconds; its figures only prove the bench runs.
-export const SMOKE: Omit<BenchOptions, "out" | "smoke"> = {
+export const SMOKE: Omit<BenchOptions, "out" | "smoke" | "update"> = {
   buildMs: 150,
   backupMs: 50,
   promoteMs: 50,
@@ -35,6 +37,11 @@ export const SMOKE: Omit<BenchOptions, "out" | "smoke"> = {
   canaries: 20,
   constructRuns: 3,
 };
+
+/** Each run's figures: untracked (.gitignore), so that a run leaves the working tree clean. */
+export const LOCAL_RESULTS = "bench/results.local.json";
+/** The figures the README quotes; written only with --update. */
+export const COMMITTED_RESULTS = "bench/results.json";
 
 const num = (v: string): number => {
   const n = Number(v);
@@ -53,7 +60,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     .option("--replicas <n>", "replicas to provision (at most 5)", num)
     .option("--canaries <n>", "replication canaries", num)
     .option("--construct-runs <n>", "constructions to take the median of", num)
-    .option("--out <file>", "results file; '' for none", "bench/results.json")
+    .option("--out <file>", "results file; '' for none", LOCAL_RESULTS)
+    .option("--update", `write the committed ${COMMITTED_RESULTS} and its .md table instead`)
     .exitOverride()
     .parse(argv, { from: "user" });
   const flags = program.opts<Record<string, number | string | boolean | undefined>>();
@@ -61,6 +69,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   const pick = (key: keyof typeof FULL, envName: string): number =>
     (flags[key] as number | undefined) ?? (env[envName] !== undefined ? num(env[envName]!) : base[key]);
   const replicas = pick("replicas", "BENCH_REPLICAS");
+  const smoke = Boolean(flags.smoke) || env.BENCH_SMOKE === "1";
+  const update = Boolean(flags.update);
+  if (update && smoke) throw new Error("--update records full-size figures: leave out --smoke");
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) throw new Error("--replicas must be 1 to 5 (Aiven's limit)");
   return {
     buildMs: pick("buildMs", "BENCH_BUILD_MS"),
@@ -70,7 +81,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     replicas,
     canaries: Math.round(pick("canaries", "BENCH_CANARIES")),
     constructRuns: Math.max(1, Math.round(pick("constructRuns", "BENCH_CONSTRUCT_RUNS"))),
-    out: String(flags.out),
-    smoke: Boolean(flags.smoke) || env.BENCH_SMOKE === "1",
+    out: update ? COMMITTED_RESULTS : String(flags.out),
+    update,
+    smoke,
   };
 }

@@ -127,8 +127,12 @@ export async function main(argv: string[]): Promise<BenchRun> {
   if (options.out) {
     fs.mkdirSync(path.dirname(path.resolve(options.out)), { recursive: true });
     fs.writeFileSync(options.out, JSON.stringify(run.results, null, 2) + "\n");
-    fs.writeFileSync(options.out.replace(/\.json$/, "") + ".md", `${header(run.results)}\n\n${markdown(run.rows)}\n`);
     console.log(`wrote ${options.out}`);
+    if (options.update) {
+      const table = options.out.replace(/\.json$/, "") + ".md";
+      fs.writeFileSync(table, `${header(run.results)}\n\n${markdown(run.rows)}\n`);
+      console.log(`wrote ${table}`);
+    }
   }
   return run;
 }

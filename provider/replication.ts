@@ -2,6 +2,7 @@
 // Self-contained: the provider's closure (this code included) is serialized into Pulumi state,
 // so modules are loaded inside the functions and nothing secret is kept at module level.
 import type { Redis, RedisOptions } from "ioredis";
+import { waitFor } from "./waitFor";
 
 /** Every canary key starts with this; nothing else is ever written, read or deleted. */
 export const CANARY_PREFIX = "__aiven_read_replicas:canary:";
@@ -134,44 +135,49 @@ async function waitForCanary(target: ReplicationTarget, w: CanaryWait): Promise<
   let connected = false;
   let lastSeen: string | null = null;
   let lastError: string | undefined;
-  let nextProgress = Date.now() + 10_000;
-  try {
-    for (;;) {
-      try {
-        // A replica that restarts or is still resolving in DNS may refuse for a while: retry until the deadline.
-        client ??= await connectRedis(target.uri, Math.max(1, Math.min(w.connectTimeoutMs, w.deadline - Date.now())));
-        connected = true;
-        const seen = await client.get(w.key);
-        lastError = undefined;
-        if (seen === w.value) {
-          const lag = Math.max(0, Date.now() - w.writtenAt);
-          w.log(`replica '${target.name}' returned the canary after ${lag} ms`);
-          return lag;
-        }
-        lastSeen = seen;
-      } catch (e) {
-        // Redis refused the command itself (wrong password, ACL): waiting will not help.
-        if ((e as { name?: unknown } | undefined)?.name === "ReplyError") throw new Error(`replica '${target.name}' refused the check: ${w.clean(e)}`);
-        lastError = w.clean(e);
-        closeRedis(client);
-        client = undefined;
-      }
-      const remaining = w.deadline - Date.now();
-      if (remaining <= 0) {
-        if (!connected) throw new Error(`replica '${target.name}' is unreachable: no connection within ${within} (last error: ${lastError})`);
-        const seen = lastSeen === null ? "none" : `'${lastSeen}' (not the canary)`;
-        const error = lastError ? `; last error: ${lastError}` : "";
-        throw new Error(`replica '${target.name}' did not return the canary within ${within} (last value seen: ${seen}${error})`);
-      }
-      if (Date.now() >= nextProgress) {
-        nextProgress += 10_000;
-        w.log(`still waiting for replica '${target.name}' to return the canary (${Math.round((Date.now() - w.writtenAt) / 1000)}s so far)`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(w.pollMs, remaining)));
+  // One read of the canary; `undefined` when the replica did not answer (it may be restarting or
+  // still resolving in DNS): the wait goes on until the deadline.
+  const read = async (): Promise<string | null | undefined> => {
+    try {
+      client ??= await connectRedis(target.uri, Math.max(1, Math.min(w.connectTimeoutMs, w.deadline - Date.now())));
+      connected = true;
+      lastSeen = await client.get(w.key);
+      lastError = undefined;
+      return lastSeen;
+    } catch (e) {
+      // Redis refused the command itself (wrong password, ACL): waiting will not help.
+      if ((e as { name?: unknown } | undefined)?.name === "ReplyError") throw new Error(`replica '${target.name}' refused the check: ${w.clean(e)}`);
+      lastError = w.clean(e);
+      closeRedis(client);
+      client = undefined;
+      return undefined;
     }
+  };
+  try {
+    await waitFor<string | null | undefined>({
+      what: `replica '${target.name}' to return the canary`,
+      deadline: w.deadline,
+      timeoutSeconds: w.timeoutMs / 1000,
+      pollMs: w.pollMs,
+      poll: read,
+      done: (seen) => seen === w.value,
+      describe: (seen) => (seen === undefined ? "no answer" : seen === null ? "no value yet" : "another value"),
+      // Replication normally takes milliseconds: only a wait of 10 s or more is worth a line.
+      log: (line) => (Date.now() - w.writtenAt >= 10_000 ? w.log(line) : undefined),
+    });
+  } catch (e) {
+    // Duck-typed: the provider host runs a serialized copy of the class.
+    if ((e as { name?: unknown } | undefined)?.name !== "WaitTimeoutError") throw e;
+    if (!connected) throw new Error(`replica '${target.name}' is unreachable: no connection within ${within} (last error: ${lastError})`);
+    const seen = lastSeen === null ? "none" : `'${lastSeen}' (not the canary)`;
+    const error = lastError ? `; last error: ${lastError}` : "";
+    throw new Error(`replica '${target.name}' did not return the canary within ${within} (last value seen: ${seen}${error})`);
   } finally {
     closeRedis(client);
   }
+  const lag = Math.max(0, Date.now() - w.writtenAt);
+  w.log(`replica '${target.name}' returned the canary after ${lag} ms`);
+  return lag;
 }
 
 /** A connected client that never reconnects or queues on its own: the callers decide about retries. */

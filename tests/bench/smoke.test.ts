@@ -2,6 +2,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { COMMITTED_RESULTS, LOCAL_RESULTS, parseOptions } from "../../bench/options";
 import { main, Results } from "../../bench/run";
 
 jest.setTimeout(60_000);
@@ -16,6 +17,8 @@ test("the bench runs with --smoke sizes and reports every figure (no timing boun
     log.mockRestore();
   }
   const results = JSON.parse(fs.readFileSync(out, "utf8")) as Results;
+  // Without --update only the results file is written: no Markdown table beside it.
+  expect(fs.readdirSync(path.dirname(out))).toEqual(["results.json"]);
   expect(printed.join("\n")).toMatch(/^figure +value +goal +met\?$/m);
 
   // Timing ratios are judged by `npm run bench` on a quiet machine, not here: inside `npm test`
@@ -45,4 +48,23 @@ test("the bench runs with --smoke sizes and reports every figure (no timing boun
   expect(results.sizes).toMatchObject({ replicas: 5, canaries: 20, smoke: true });
   expect(results.cores).toBeGreaterThan(0);
   expect(Number.isNaN(Date.parse(String(results.date)))).toBe(false);
+});
+
+describe("where the figures go", () => {
+  test("a run writes the untracked local file; only --update writes the committed results", () => {
+    expect(LOCAL_RESULTS).not.toBe(COMMITTED_RESULTS);
+    expect(parseOptions([], {})).toMatchObject({ out: LOCAL_RESULTS, update: false });
+    expect(parseOptions(["--update"], {})).toMatchObject({ out: COMMITTED_RESULTS, update: true });
+    expect(parseOptions(["--out", "/tmp/x.json"], {})).toMatchObject({ out: "/tmp/x.json", update: false });
+  });
+
+  test("the local file is ignored by git, the committed one is not", () => {
+    const ignore = fs.readFileSync(path.join(__dirname, "../../.gitignore"), "utf8").split("\n").map((l) => l.trim());
+    expect(ignore).toContain(LOCAL_RESULTS);
+    expect(ignore).not.toContain(COMMITTED_RESULTS);
+  });
+
+  test("--update refuses smoke sizes: they are not figures to commit", () => {
+    expect(() => parseOptions(["--update", "--smoke"], {})).toThrow(/--update .* leave out --smoke/);
+  });
 });
