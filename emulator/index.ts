@@ -5,7 +5,7 @@ import { Cloud, CloudTimings } from "./cloud";
 import { EngineManager, findRedisServer, reapEngines } from "./engines";
 import { FaultTable, RequestLog } from "./faults";
 import { createHandlers } from "./handlers";
-import { PersistentStore } from "./persistent-store";
+import { PersistentStore } from "./persistentStore";
 import { apiRoutes, RouteTable } from "./routes";
 import { createRequestListener } from "./server";
 import { MemoryStore, StateStore } from "./store";

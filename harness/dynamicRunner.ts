@@ -3,7 +3,7 @@
 // check → create, or check → diff → update / replace when a previous run left state.
 import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
-import type { PriorState } from "./aivenServiceMock";
+import type { PriorState } from "./aivenProviderCalls";
 import { applyIgnoreChanges } from "./registrationOptions";
 import type { Action } from "./types";
 

@@ -5,7 +5,7 @@ import * as pulumiLog from "@pulumi/pulumi/log";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { AivenClient } from "../provider/aivenClient";
 import { setProviderClientTuning } from "../provider/dynamicCommon";
-import { applyService, PriorState, readService, SERVICE_INVOKES, SERVICE_RESOURCE_TYPES } from "./aivenServiceMock";
+import { applyService, PriorState, readService, SERVICE_INVOKES, SERVICE_RESOURCE_TYPES } from "./aivenProviderCalls";
 import { DynamicRunner, PROVIDER_KEY, strip } from "./dynamicRunner";
 import { captureIgnoreChanges } from "./registrationOptions";
 import { unwrapSecrets } from "./secrets";
@@ -80,7 +80,7 @@ export async function runProgram(program: Program, options: RunOptions): Promise
           throw new Error(`the offline harness does not emulate resources of type ${args.type}`);
         } catch (e) {
           errors.push(`${args.type} ${args.name}: ${messageOf(e)}`);
-          return failed();
+          return neverAnswer();
         } finally {
           inFlight--;
         }
@@ -92,7 +92,7 @@ export async function runProgram(program: Program, options: RunOptions): Promise
           return await readService(client, serviceType, unwrapSecrets(args.inputs as Record<string, unknown>));
         } catch (e) {
           errors.push(`${args.token}: ${messageOf(e)}`);
-          return failed();
+          return neverAnswer();
         }
       },
     },
@@ -106,12 +106,12 @@ export async function runProgram(program: Program, options: RunOptions): Promise
 
   const restoreLog = captureLogs(result.logs, log);
   if (options.clientTuning) setProviderClientTuning(options.clientTuning);
-  const swallow = (reason: unknown) => {
+  const recordRunError = (reason: unknown) => {
     if (!errors.some((e) => e.endsWith(messageOf(reason)))) errors.push(messageOf(reason));
   };
   // After a failure the engine stops: nothing that depends on the failed resource runs.
   let finished = false;
-  const stopped = settled(() => errors.length > 0 && inFlight === 0, () => finished);
+  const stopped = quietAfterFailure(() => errors.length > 0 && inFlight === 0, () => finished);
   try {
     // The engine retires the pending deletes of a failed update before anything else.
     const pending = await deleteReplaced(options.previous?.pendingDeletes ?? [], dynamic, client, log);
@@ -142,7 +142,7 @@ export async function runProgram(program: Program, options: RunOptions): Promise
           return {};
         }
       })
-      .catch(swallow)]);
+      .catch(recordRunError)]);
     if (programError !== undefined) errors.push(messageOf(programError));
     else if (outputs) result.outputs = unwrapSecrets(outputs as Record<string, unknown>);
     await Promise.race([stopped, (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs()]);
@@ -237,12 +237,12 @@ function namespaced(config: Record<string, string | undefined>, project: string)
  * What a failed registration answers: nothing, ever. Rejecting would fail every dependent through
  * unhandled rejections (which the language host reports, and a test runner treats as crashes).
  */
-function failed(): Promise<never> {
+function neverAnswer(): Promise<never> {
   return new Promise<never>(() => undefined);
 }
 
 /** Resolves once `done` has held for a few consecutive checks, or when `cancelled`. */
-async function settled(done: () => boolean, cancelled: () => boolean): Promise<void> {
+async function quietAfterFailure(done: () => boolean, cancelled: () => boolean): Promise<void> {
   for (let quiet = 0; quiet < 5 && !cancelled(); quiet = done() ? quiet + 1 : 0) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

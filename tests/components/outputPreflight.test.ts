@@ -16,7 +16,7 @@ interface OutputInternals<T> {
 }
 
 /** The checked Output's value; its other internal promises carry the same rejection, so mark them seen. */
-function settled<T>(output: pulumi.Input<T>): Promise<T> {
+function checkedValue<T>(output: pulumi.Input<T>): Promise<T> {
   const internals = output as unknown as OutputInternals<T>;
   if (pulumi.Output.isInstance(output)) {
     internals.isKnown.catch(() => undefined);
@@ -38,7 +38,7 @@ test.each([
   ["project", "no spaces allowed", projectProblem,
     "project: 'no spaces allowed' is not a valid project name; use 1-63 of letters, digits, '_' and '-'"],
 ])("an Output-valued %s resolving to '%s' rejects with a PreflightError naming the path", async (path, value, rule, message) => {
-  const result = settled(checked(pulumi.output(value), path, rule));
+  const result = checkedValue(checked(pulumi.output(value), path, rule));
   await expect(result).rejects.toBeInstanceOf(PreflightError);
   await expect(result).rejects.toThrow(message);
   const error = await result.catch((e: PreflightError) => e);
@@ -46,7 +46,7 @@ test.each([
 });
 
 test("a good Output value passes unchanged, and a plain value is returned as is", async () => {
-  expect(await settled(checked(pulumi.output("aws-eu-west-1"), "replicas[0].cloud", cloudProblem))).toBe("aws-eu-west-1");
+  expect(await checkedValue(checked(pulumi.output("aws-eu-west-1"), "replicas[0].cloud", cloudProblem))).toBe("aws-eu-west-1");
   expect(checked("anything", "project", projectProblem)).toBe("anything");
 });
 

@@ -32,7 +32,7 @@ const program = (serviceName: string, failing = false) => () => {
   }
 };
 
-async function failed(run: Promise<RunResult>): Promise<DeployError> {
+async function deployError(run: Promise<RunResult>): Promise<DeployError> {
   const error = await run.catch((e: unknown) => e);
   expect(error).toBeInstanceOf(DeployError);
   return error as DeployError;
@@ -41,7 +41,7 @@ async function failed(run: Promise<RunResult>): Promise<DeployError> {
 test("a service replaced in a failed run is a pending delete, which the next successful run deletes", async () => {
   const first = await e2e.deploy(program("svc-a"));
 
-  const error = await failed(e2e.deploy(program("svc-b", true), {}, { previous: first }));
+  const error = await deployError(e2e.deploy(program("svc-b", true), {}, { previous: first }));
   expect(error.errors).toEqual([
     `aiven:index/valkey:Valkey bad: POST /v1/project/${PROJECT}/service: 400 Read replica source service 'no-such-service' does not exist`,
   ]);
@@ -59,20 +59,20 @@ test("a service replaced in a failed run is a pending delete, which the next suc
 
 test("pending deletes are retired first, also when the next run fails again", async () => {
   const first = await e2e.deploy(program("svc-a"));
-  const error = await failed(e2e.deploy(program("svc-b", true), {}, { previous: first }));
+  const error = await deployError(e2e.deploy(program("svc-b", true), {}, { previous: first }));
 
-  const again = await failed(e2e.deploy(program("svc-b", true), {}, { previous: error.partial }));
+  const again = await deployError(e2e.deploy(program("svc-b", true), {}, { previous: error.partial }));
   expect(again.partial.pendingDeletes).toBeUndefined();
   expect(await names()).toEqual(["svc-b"]);
 });
 
 test("a failed run carries its pending deletes on when it cannot delete them, and nothing else runs", async () => {
   const first = await e2e.deploy(program("svc-a"));
-  const error = await failed(e2e.deploy(program("svc-b", true), {}, { previous: first }));
+  const error = await deployError(e2e.deploy(program("svc-b", true), {}, { previous: first }));
   await e2e.admin.post("/_emulator/faults", { method: "DELETE", path: `/v1/project/${PROJECT}/service/svc-a`, status: 403, count: 1 });
   await e2e.clearRequests();
 
-  const blocked = await failed(e2e.deploy(program("svc-c"), {}, { previous: error.partial }));
+  const blocked = await deployError(e2e.deploy(program("svc-c"), {}, { previous: error.partial }));
   expect(blocked.errors).toHaveLength(1);
   expect(blocked.errors[0]).toMatch(/^aiven:index\/valkey:Valkey svc \(replaced\): /);
   expect(blocked.partial.pendingDeletes?.map((r) => String(r.inputs.serviceName))).toEqual(["svc-a"]);

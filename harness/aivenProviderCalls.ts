@@ -1,8 +1,9 @@
 // What @pulumi/aiven's Valkey and Redis resources do against the Aiven API, for the offline
 // harness: the same calls and fields, the same wait for RUNNING, the same state back.
-import { AivenClient, isAivenApiError } from "../provider/aivenClient";
+import { AivenClient, ifNotFound } from "../provider/aivenClient";
 import type { AivenCreateServiceRequest, AivenService, AivenUpdateServiceRequest } from "../provider/aivenTypes";
 import { SERVICE_INTEGRATIONS_FIXED } from "../provider/rules";
+import { waitFor } from "../provider/waitFor";
 import { applyIgnoreChanges } from "./registrationOptions";
 import type { Action } from "./types";
 
@@ -134,13 +135,8 @@ function updateRequest(old: ServiceInputs, inputs: ServiceInputs): AivenUpdateSe
   return Object.keys(update).length > 0 ? update : undefined;
 }
 
-async function findService(client: AivenClient, project: string, name: string): Promise<AivenService | undefined> {
-  try {
-    return await client.getService(project, name);
-  } catch (e) {
-    if (isAivenApiError(e, 404)) return undefined;
-    throw e;
-  }
+function findService(client: AivenClient, project: string, name: string): Promise<AivenService | undefined> {
+  return ifNotFound(client.getService(project, name), () => undefined);
 }
 
 async function waitRunning(
@@ -150,18 +146,16 @@ async function waitRunning(
   name: string,
   wait: ServiceWait,
 ): Promise<AivenService> {
-  const deadline = Date.now() + wait.timeoutMs;
-  let last = "";
-  for (;;) {
-    const service = await client.getService(project, name);
-    if (service.state === "RUNNING") return service;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${wait.timeoutMs / 1000}s waiting for ${serviceType} '${name}' to be RUNNING (last state: ${service.state})`);
-    }
-    if (service.state !== last) wait.log(`waiting for ${serviceType} '${name}' to be RUNNING (now: ${service.state})`);
-    last = service.state;
-    await new Promise((resolve) => setTimeout(resolve, wait.pollMs));
-  }
+  return waitFor({
+    what: `${serviceType} '${name}' to be RUNNING`,
+    deadline: Date.now() + wait.timeoutMs,
+    timeoutSeconds: wait.timeoutMs / 1000,
+    pollMs: wait.pollMs,
+    poll: () => client.getService(project, name),
+    done: (service) => service.state === "RUNNING",
+    describe: (service) => service.state,
+    log: wait.log,
+  });
 }
 
 /** Answers `aiven.getValkey` / `aiven.getRedis`. */
