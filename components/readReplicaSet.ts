@@ -107,7 +107,7 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
         serviceName: this.primaryServiceName,
         serviceType: aivenServiceType,
         replicasToAdd: args.replicas.filter((replica) => !replica.promote).length,
-        managedReplicas: args.replicas.map((replica) => replica.name),
+        managedReplicas: args.replicas.filter((replica) => !replica.promote).map((replica) => replica.name),
         requireBackup: args.waitForBackup ?? true,
         ...access,
       },
@@ -123,10 +123,18 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
           plan: spec.plan ?? DEFAULT_REPLICA_PLAN,
           cloudName: checkedOptional(spec.cloud, `replicas[${i}].cloud`) ?? primaryCloud,
           terminationProtection: spec.terminationProtection,
-          serviceIntegrations: [{ integrationType: "read_replica", sourceServiceName: this.primaryServiceName }],
+          ...(spec.promote ? {} : { serviceIntegrations: [{ integrationType: "read_replica", sourceServiceName: this.primaryServiceName }] }),
         },
-        // Aiven refuses any change to service_integrations after creation, and promotion removes it.
-        childOptions({ dependsOn: [readiness], ignoreChanges: ["serviceIntegrations"] }),
+        // Aiven's provider refuses any change to service_integrations after creation, and promotion
+        // removes the link: a replica ignores the field. A promoted one leaves it out instead (the
+        // provider keeps an omitted value as it is), so its state stops holding the removed link,
+        // which a refresh would hold against it: the engine's refresh diff does not apply
+        // ignoreChanges before the provider's check. A replica declared promoted from its first
+        // deployment is therefore created standalone.
+        childOptions({
+          dependsOn: [readiness, ...(this.primary ? [this.primary] : [])],
+          ...(spec.promote ? {} : { ignoreChanges: ["serviceIntegrations"] }),
+        }),
       );
       return this.replicaHandle(name, spec, service, project, access);
     });

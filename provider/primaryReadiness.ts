@@ -55,9 +55,8 @@ async function replicaSource(
 }
 
 /**
- * The replicas this run will create. With `managedReplicas`: the named replicas that do not exist
- * yet (one with promote: true is created as a read replica first, so it counts too). Without:
- * the growth of `replicasToAdd`.
+ * The replicas this run will create. With `managedReplicas` (the set's replicas that are not
+ * promoted): the named replicas that do not exist yet. Without: the growth of `replicasToAdd`.
  */
 async function replicasToCreate(
   client: AivenClient,
@@ -124,8 +123,7 @@ async function ensureReady(inputs: PrimaryReadinessInputs, olds?: Partial<Primar
     const named = typeof creating === "number" ? "" : ` (${quoted(creating)})`;
     throw new Error(
       `primary '${serviceName}' has ${live.length} live read replica(s)${listed}; creating ${adding} more${named} ` +
-        `would make ${live.length + adding}, over Aiven's limit of ${MAX_LIVE_READ_REPLICAS} per primary ` +
-        "(a replica with promote: true is created as a read replica first)",
+        `would make ${live.length + adding}, over Aiven's limit of ${MAX_LIVE_READ_REPLICAS} per primary`,
     );
   }
   return observed(inputs, service);

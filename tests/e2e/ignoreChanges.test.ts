@@ -97,8 +97,8 @@ test("on a replace, ignored properties keep their old values: the new service re
   expect(links(await e2e.services())).toEqual(["replica-2 <- src-a"]);
 });
 
-/** A set with one replica, promoted; `dropIgnoreChanges` strips the component's ignoreChanges. */
-const promotedSet = (dropIgnoreChanges: boolean) => () => {
+/** A set with one replica; `dropIgnoreChanges` strips the component's ignoreChanges. */
+const oneReplicaSet = (promote: boolean, dropIgnoreChanges = false) => () => {
   if (dropIgnoreChanges) {
     pulumi.runtime.registerStackTransformation((args) =>
       args.type === "aiven:index/valkey:Valkey" ? { props: args.props, opts: { ...args.opts, ignoreChanges: [] } } : undefined,
@@ -107,26 +107,30 @@ const promotedSet = (dropIgnoreChanges: boolean) => () => {
   new ReadReplicaSet("set", {
     project: PROJECT,
     primary: { name: "orders", plan: "business-4", cloud: CLOUD },
-    replicas: [{ name: "orders-ro", promote: true }],
+    replicas: [{ name: "orders-ro", promote }],
     apiUrl: e2e.emulator.url,
     pollSeconds: 0.02,
     timeoutSeconds: 10,
   });
 };
 
-test("the component's ignoreChanges keeps a refreshed run after a promotion quiet; without it the run fails", async () => {
-  const kept = await e2e.deploy(promotedSet(false));
+test("a promoted replica leaves its link out: the promotion run and a refreshed run after it change no service", async () => {
+  const replica = await e2e.deploy(oneReplicaSet(false));
+  expect(links(await e2e.services())).toEqual(["orders-ro <- orders"]);
+  const promoted = await e2e.deploy(oneReplicaSet(true), {}, { previous: replica });
   expect(links(await e2e.services())).toEqual([]);
+  expect(promoted.resources.filter((r) => r.type === "aiven:index/valkey:Valkey").map((r) => r.action)).toEqual(["same", "same"]);
   await e2e.clearRequests();
-  const again = await e2e.deploy(promotedSet(false), {}, { previous: kept, refresh: true });
+
+  const again = await e2e.deploy(oneReplicaSet(true), {}, { previous: promoted, refresh: true });
   expect(new Set(actions(again).map((a) => a.split(" ")[0]))).toEqual(new Set(["same"]));
   expect(writes(await e2e.requests())).toEqual([]);
+});
 
-  // The same flow with the component's ignoreChanges dropped: the refreshed state has no
-  // integration any more, the program still declares one, and Aiven's provider refuses.
-  await e2e.close();
-  e2e = await startE2E();
-  const dropped = await e2e.deploy(promotedSet(true));
-  const errors = await deployError(e2e.deploy(promotedSet(true), {}, { previous: dropped, refresh: true }));
+test("without the component's ignoreChanges, a refreshed run after an out-of-band promotion fails as Aiven's provider does", async () => {
+  const deployed = await e2e.deploy(oneReplicaSet(false, true));
+  const [link] = (await e2e.service("orders-ro")).service_integrations;
+  await e2e.api.delete(`/v1/project/${PROJECT}/integration/${link.service_integration_id}`);
+  const errors = await deployError(e2e.deploy(oneReplicaSet(false, true), {}, { previous: deployed, refresh: true }));
   expect(errors).toEqual([`aiven:index/valkey:Valkey set-replica-orders-ro: ${PROVIDER_MESSAGE}`]);
 });

@@ -47,17 +47,15 @@ test("renaming the primary stops before any replica is touched, and deletes noth
   expect(summary(await e2e.services()).map((s) => s.split(" ")[0])).toEqual(["orders", "orders-ro-1", "orders-ro-2", "orders-v2"]);
 });
 
-test("a sixth replica is refused even when it is to be promoted: it is created as a read replica first", async () => {
+test("a new replica declared with promote: true has nothing to promote: it is created standalone, within the limit", async () => {
   const five = Array.from({ length: 5 }, (_, i) => ({ name: `cache-ro-${i}` }));
   const first = await e2e.deploy(program("cache", five));
   await e2e.clearRequests();
 
-  const errors = await deployError(e2e.deploy(program("cache", [...five, { name: "cache-dr", promote: true }]), {}, { previous: first }));
-  expect(errors).toEqual([
-    "pulumi-nodejs:dynamic/aiven-read-replicas:PrimaryReadiness set-readiness: primary 'cache' has 5 live read replica(s) " +
-      "('cache-ro-0', 'cache-ro-1', 'cache-ro-2', 'cache-ro-3', 'cache-ro-4'); creating 1 more ('cache-dr') would make 6, " +
-      "over Aiven's limit of 5 per primary (a replica with promote: true is created as a read replica first)",
-  ]);
-  expect(writes(await e2e.requests())).toEqual([]);
+  await e2e.deploy(program("cache", [...five, { name: "cache-dr", promote: true }]), {}, { previous: first });
+
+  // One service created, with no read_replica link; the promotion found nothing to delete.
+  expect(writes(await e2e.requests())).toEqual([`POST /v1/project/${PROJECT}/service`]);
   expect(links(await e2e.services())).toHaveLength(5);
+  expect((await e2e.service("cache-dr")).service_integrations).toEqual([]);
 });

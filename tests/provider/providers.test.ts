@@ -282,13 +282,13 @@ describe("PrimaryReadiness", () => {
       [
         "4 live + 2 = 6 fails, naming them",
         { replicasToAdd: 2 },
-        "primary 'primary-1' has 4 live read replica(s) ('replica-1', 'unmanaged-2', 'unmanaged-3', 'unmanaged-4'); creating 2 more would make 6, over Aiven's limit of 5 per primary (a replica with promote: true is created as a read replica first)",
+        "primary 'primary-1' has 4 live read replica(s) ('replica-1', 'unmanaged-2', 'unmanaged-3', 'unmanaged-4'); creating 2 more would make 6, over Aiven's limit of 5 per primary",
       ],
       ["a managed replica that exists is not counted twice", { replicasToAdd: 2, managedReplicas: ["replica-1", "replica-9"] }, undefined],
       [
         "every managed replica still to be created counts, promoted or not",
         { replicasToAdd: 1, managedReplicas: ["replica-1", "replica-8", "replica-9"] },
-        "primary 'primary-1' has 4 live read replica(s) ('replica-1', 'unmanaged-2', 'unmanaged-3', 'unmanaged-4'); creating 2 more ('replica-8', 'replica-9') would make 6, over Aiven's limit of 5 per primary (a replica with promote: true is created as a read replica first)",
+        "primary 'primary-1' has 4 live read replica(s) ('replica-1', 'unmanaged-2', 'unmanaged-3', 'unmanaged-4'); creating 2 more ('replica-8', 'replica-9') would make 6, over Aiven's limit of 5 per primary",
       ],
     ])("%s", async (_name, patch, message) => {
       if (message === undefined) expect((await check({ ...ready, ...patch })).outs.liveReplicas).toBe(4);
