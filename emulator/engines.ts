@@ -4,6 +4,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import Redis from "ioredis";
+import { closeRedis } from "../provider/replication";
 import type { EngineRecord } from "./store";
 
 /** Where a running engine answers. */
@@ -337,7 +338,9 @@ async function withClient<T>(port: number, password: string, fn: (client: Redis)
     await client.connect();
     return await fn(client);
   } finally {
-    client.disconnect();
+    // Not disconnect(): on a client whose engine already went away it arms a 2 s timer that
+    // keeps the process alive after close.
+    closeRedis(client);
   }
 }
 

@@ -218,7 +218,7 @@ export async function withRedis<T>(uri: string, use: (client: Redis) => Promise<
   }
 }
 
-/** Disconnects unless already ended: a second disconnect arms a 2 s timer that keeps Node alive. */
+/** Disconnects unless already ended: disconnect() on an ended client arms a timer (disconnectTimeout) that keeps Node alive. */
 export function closeRedis(client: Redis | undefined): void {
   if (client && client.status !== "end") client.disconnect();
 }
