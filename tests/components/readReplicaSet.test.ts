@@ -158,19 +158,27 @@ describe("ReadReplicaSet children", () => {
     expect(await valueOf(set.writeEndpoint)).toBe("rediss://default:pw-sessions@sessions-acme-prod.aivencloud.com:12691");
   });
 
-  test("caching set uses aiven.Redis and Aiven's type redis; apiToken and waits are passed on", async () => {
-    new ReadReplicaSet("legacy", {
-      project: "acme",
-      serviceType: "caching",
-      primary: { name: "legacy-primary", plan: "business-4", cloud: "google-europe-west1", terminationProtection: true },
-      replicas: [{ name: "legacy-replica", plan: "startup-4", cloud: "google-europe-north1", terminationProtection: true }],
-      apiToken: "explicit-token",
-      apiUrl: "http://127.0.0.1:9999",
-      waitForBackup: false,
-      timeoutSeconds: 60,
-      pollSeconds: 0.5,
-    });
-    await mocks.settle();
+  test("caching set uses aiven.Redis and Aiven's type redis, with the end-of-life warning; apiToken and waits are passed on", async () => {
+    // Without an engine, pulumi.log.warn writes to console.warn: captured here and asserted.
+    const warned: string[] = [];
+    const warn = jest.spyOn(console, "warn").mockImplementation((...parts: unknown[]) => void warned.push(parts.join(" ")));
+    try {
+      new ReadReplicaSet("legacy", {
+        project: "acme",
+        serviceType: "caching",
+        primary: { name: "legacy-primary", plan: "business-4", cloud: "google-europe-west1", terminationProtection: true },
+        replicas: [{ name: "legacy-replica", plan: "startup-4", cloud: "google-europe-north1", terminationProtection: true }],
+        apiToken: "explicit-token",
+        apiUrl: "http://127.0.0.1:9999",
+        waitForBackup: false,
+        timeoutSeconds: 60,
+        pollSeconds: 0.5,
+      });
+      await mocks.settle();
+    } finally {
+      warn.mockRestore();
+    }
+    expect(warned).toEqual([expect.stringMatching(/Aiven for Caching \(service type redis\) reached end of life on 2025-03-31.*serviceType 'valkey'/)]);
 
     expect(summary()).toEqual([
       `${COMPONENT} legacy`,
