@@ -84,6 +84,7 @@ copy_checkout() {
     find "$work" -mindepth 1 -name node_modules -prune -o ! -type d -exec rm -f {} + &&
     find "$work" -mindepth 1 -depth -type d -empty -not -path '*/node_modules*' -delete || return 1
   if git rev-parse --verify --quiet HEAD >/dev/null 2>&1; then
+    echo "== commit $(git rev-parse --short HEAD)"
     git archive --format=tar HEAD | tar -xf - -C "$work" || return 1
   else
     echo "not a git checkout: copying the tree as it is" >&2
