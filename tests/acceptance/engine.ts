@@ -10,6 +10,7 @@ import { promisify } from "util";
 import { findToolchain } from "./toolchain";
 
 export const PASSPHRASE = "acceptance-passphrase";
+export const LEGACY_REFRESH_DIFF = "PULUMI_ENABLE_LEGACY_REFRESH_DIFF";
 const execFileAsync = promisify(execFile);
 // Read by ./engineEnvironment.js: the inline program's unhandled rejections are the engine's to report.
 const ENGINE_OPERATION = Symbol.for("aiven-read-replicas/acceptance-engine-operation");
@@ -152,8 +153,19 @@ export class EngineStack {
     return this.recorded((hooks) => this.stack.preview(hooks));
   }
 
-  async refresh() {
-    return this.recorded((hooks) => this.stack.refresh(hooks));
+  /**
+   * `pulumi refresh`. `legacyDiff` sets PULUMI_ENABLE_LEGACY_REFRESH_DIFF=true for it: the refresh
+   * then compares outputs only, instead of asking each provider to diff the refreshed state against
+   * the declared inputs (which Aiven's provider refuses for a promoted replica).
+   */
+  async refresh(options: { legacyDiff?: boolean } = {}) {
+    const env = this.stack.workspace.envVars;
+    if (options.legacyDiff) env[LEGACY_REFRESH_DIFF] = "true";
+    try {
+      return await this.recorded((hooks) => this.stack.refresh(hooks));
+    } finally {
+      delete env[LEGACY_REFRESH_DIFF];
+    }
   }
 
   async destroy() {

@@ -7,7 +7,7 @@ import { loadProgram } from "../../harness/programLoader";
 import { ReadReplicaSet } from "../../index";
 import { readBack } from "../../scripts/demoSteps";
 import { withRedis } from "../../provider/replication";
-import { changes, describeEngine, EngineContext, engineContext, EngineStack, nameOf, Run } from "./engine";
+import { changes, describeEngine, EngineContext, engineContext, EngineRunError, EngineStack, nameOf, Run } from "./engine";
 import { Fixture, PROJECT, startFixture } from "./emulatorFixture";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -22,6 +22,24 @@ async function exampleStack(ctx: EngineContext, dir: string, stackName: string, 
     { projectName, stackName, program: async () => program() },
     { config: { ...config }, secrets: { "aiven:apiToken": aiven.token }, workDir: ctx.newWorkDir() },
   );
+}
+
+/**
+ * A refresh after a replica was promoted outside the program (out of band, or by a failover). Seen
+ * under Pulumi 3.274: the engine diffs the refreshed replica (no integration any more) against its
+ * declared inputs, and Aiven's provider refuses that service_integrations change before
+ * ignoreChanges applies. The legacy refresh diff (outputs only) then passes.
+ */
+async function refreshAfterUndeclaredPromotion(stack: EngineStack): Promise<void> {
+  const plain = await stack.refresh().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (plain === undefined) return;
+  expect(plain).toBeInstanceOf(EngineRunError);
+  expect((plain as EngineRunError).run.diagnostics.map((d) => d.message).join("\n")).toContain("service_integrations field can only be set during creation");
+  console.log(`refresh of ${stack.name} refused by Aiven's provider after an undeclared promotion; run again with PULUMI_ENABLE_LEGACY_REFRESH_DIFF=true`);
+  await stack.refresh({ legacyDiff: true });
 }
 
 const replacedOrDeleted = (run: Run) => changes(run).filter((c) => /replace|delete/.test(c.op));
@@ -101,7 +119,7 @@ withEngine("examples/valkey-basic under the real engine", (get) => {
     expect(await aiven.links()).toEqual([`${names.gcp} <- ${names.primary}`]);
   });
 
-  test("refresh, then a second up reports zero changes", async () => {
+  test("refresh after a promotion declared in the program, then a second up reports zero changes", async () => {
     await stack.refresh();
     const { result, run } = await stack.up();
     expect(changes(run)).toEqual([]);
@@ -111,7 +129,7 @@ withEngine("examples/valkey-basic under the real engine", (get) => {
   test("an out-of-band promotion, then refresh and up: no error, no replacement", async () => {
     const { aiven } = get();
     await aiven.promoteOutOfBand(names.gcp);
-    await stack.refresh();
+    await refreshAfterUndeclaredPromotion(stack);
     const { run } = await stack.up();
     expect(replacedOrDeleted(run)).toEqual([]);
     expect(await aiven.links()).toEqual([]);
@@ -192,7 +210,7 @@ withEngine("examples/promote-and-failover and its app stack under the real engin
     expect((await app.up()).result.outputs.cacheService.value).toBe("sessions");
 
     await aiven.admin.post(`/_emulator/projects/${PROJECT}/services/sessions/fail`);
-    await infra.refresh();
+    await refreshAfterUndeclaredPromotion(infra);
     await infra.setConfig("failover", "true");
     const { result, run } = await infra.up();
     expect(replacedOrDeleted(run)).toEqual([]);
