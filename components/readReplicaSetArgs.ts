@@ -2,7 +2,7 @@ import type * as aiven from "@pulumi/aiven";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ReplicaPromotion } from "../provider/replicaPromotion";
 
-/** What the user declares: a primary and its read replicas (SPEC section 2). */
+/** What the user declares: a primary and its read replicas. */
 export interface ReadReplicaSetArgs {
   /** Aiven project that holds every service of the set. */
   project: pulumi.Input<string>;

@@ -8,7 +8,7 @@ import { incomingLinks, liveReadReplicas } from "./readReplicaLinks";
 import { describeValue, MAX_LIVE_READ_REPLICAS } from "./rules";
 import { waitFor, waitSettings } from "./waitFor";
 
-/** Plain inputs the PrimaryReadiness provider receives (SPEC section 4). */
+/** Plain inputs the PrimaryReadiness provider receives. */
 export interface PrimaryReadinessInputs {
   project: string;
   serviceName: string;

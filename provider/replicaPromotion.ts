@@ -8,7 +8,7 @@ import { incomingLinks, isFromPrimary, linkedTo } from "./readReplicaLinks";
 import { logProgress, waitFor, waitSettings } from "./waitFor";
 import type { ProgressLogger } from "./waitFor";
 
-/** Plain inputs the ReplicaPromotion provider receives (SPEC section 4). */
+/** Plain inputs the ReplicaPromotion provider receives. */
 export interface ReplicaPromotionInputs {
   project: string;
   primaryServiceName: string;

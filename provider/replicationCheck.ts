@@ -9,7 +9,7 @@ export interface ReplicaEndpoint {
   uri: string;
 }
 
-/** Plain inputs the ReplicationCheck provider receives (SPEC section 6). */
+/** Plain inputs the ReplicationCheck provider receives. */
 export interface ReplicationCheckInputs {
   /** Secret: the primary's service URI. */
   primaryUri: string;
