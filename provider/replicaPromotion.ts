@@ -77,10 +77,10 @@ export interface PromotionTarget {
 }
 
 export interface PromotionResult {
-  /** The read_replica integration this call deleted; null when there was none to delete. */
+  /** The read_replica integration this call deleted; null when there was none, or it was gone first. */
   integrationId: string | null;
-  /** False when the replica was already standalone and nothing was deleted. */
-  deleted: boolean;
+  /** The read_replica integration found from the primary; null when the replica was already standalone. */
+  found: string | null;
 }
 
 export interface PromoteOptions {
@@ -121,16 +121,16 @@ export async function promoteReplica(client: AivenClient, target: PromotionTarge
       log,
     });
   }
-  return { integrationId: removed, deleted: link !== undefined };
+  return { integrationId: removed, found: link?.service_integration_id ?? null };
 }
 
 async function promote(inputs: ReplicaPromotionInputs, prior?: Partial<ReplicaPromotionOutputs>): Promise<ReplicaPromotionOutputs> {
   const target = { project: inputs.project, primary: inputs.primaryServiceName, replica: inputs.replicaServiceName };
-  const { integrationId, deleted } = await promoteReplica(clientFor(inputs), target, { wait: waitSettings(inputs) });
+  const { integrationId, found } = await promoteReplica(clientFor(inputs), target, { wait: waitSettings(inputs) });
 
   // An update of an already promoted replica that deleted nothing keeps what the promotion
   // recorded, including a promotion adopted after an automatic failover (integrationId null).
-  const kept = !deleted && prior?.promoted === true && typeof prior.promotedAt === "string" ? prior : undefined;
+  const kept = found === null && prior?.promoted === true && typeof prior.promotedAt === "string" ? prior : undefined;
   return {
     ...withoutToken(inputs),
     integrationId: kept ? (kept.integrationId ?? null) : integrationId,

@@ -33,9 +33,12 @@ export async function promote(options: PromoteOptions, io: CliIo): Promise<numbe
     if (e instanceof PromotionRefusedError || e instanceof WaitTimeoutError) throw new CliError(e.message, EXIT_PROBLEM);
     throw apiFailure(e, project, replica);
   }
-  const what = result.deleted
-    ? `'${replica}' promoted: read_replica integration ${result.integrationId ?? "(already gone)"} from '${primary}' deleted`
-    : `'${replica}' was already a standalone service: nothing deleted`;
+  const what =
+    result.found === null
+      ? `'${replica}' was already a standalone service: nothing deleted`
+      : result.integrationId === null
+        ? `'${replica}' promoted: read_replica integration ${result.found} from '${primary}' is gone (the delete met 404: removed by someone else, or by an attempt of this call that got no answer)`
+        : `'${replica}' promoted: read_replica integration ${result.integrationId} from '${primary}' deleted`;
   io.stdout.write(`${what}${options.wait ? `; it runs standalone (RUNNING)` : "; not waiting for it to run standalone (--no-wait)"}\n`);
   return EXIT_OK;
 }

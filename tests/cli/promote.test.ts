@@ -132,6 +132,22 @@ test("a 503 on the delete is retried and the promotion completes", async () => {
   expect(links(await service("rb2"))).toEqual([]);
 });
 
+test("a delete answered 404 is reported as gone, not as deleted by this call", async () => {
+  await createReplica("rb3", "pb");
+  const id = (await client.listServiceIntegrations(P, "rb3")).find((i) => i.integration_type === "read_replica")!.service_integration_id;
+  // Aiven answers 404 at once, as it does when someone else removed the integration first.
+  await admin().post("/_emulator/faults", { method: "DELETE", path: `/v1/project/${P}/integration/${id}`, status: 404, count: 1, message: "Not found" });
+
+  const run = await promote("pb", "rb3", "--no-wait");
+
+  expect(run.code).toBe(0);
+  expect(run.stdout).toBe(
+    `'rb3' promoted: read_replica integration ${id} from 'pb' is gone (the delete met 404: removed by someone else, ` +
+      "or by an attempt of this call that got no answer); not waiting for it to run standalone (--no-wait)\n",
+  );
+  expect((await requestsSince()).filter((r) => r.startsWith("DELETE "))).toEqual([`DELETE /v1/project/${P}/integration/${id}`]);
+});
+
 test.each<[string, string[], Record<string, string | undefined> | undefined, string]>([
   ["an unknown replica", ["--primary", "pa", "--replica", "nope"], undefined, `error: project '${P}' has no service 'nope' to promote (`],
   ["the primary named as the replica", ["--primary", "pa", "--replica", "pa"], undefined, "error: --replica: 'pa' is the primary itself; name a replica of it\n"],
