@@ -106,6 +106,8 @@ export async function runProgram(program: Program, options: RunOptions): Promise
 
   const restoreLog = captureLogs(result.logs, log);
   if (options.clientTuning) setProviderClientTuning(options.clientTuning);
+  // The engine's Aiven plugin reads AIVEN_WEB_URL from the environment `pulumi` runs in.
+  const restoreEnv = withAivenWebUrl(options.emulatorUrl);
   const recordRunError = (reason: unknown) => {
     if (!errors.some((e) => e.endsWith(messageOf(reason)))) errors.push(messageOf(reason));
   };
@@ -124,6 +126,7 @@ export async function runProgram(program: Program, options: RunOptions): Promise
   } finally {
     finished = true;
     if (options.clientTuning) setProviderClientTuning(undefined);
+    restoreEnv();
     restoreLog();
   }
   result.durationMs = Date.now() - started;
@@ -205,6 +208,17 @@ async function deleteRemoved(
     await deleteResource(old, dynamic, client);
     if (old.type !== STACK_REFERENCE) record({ ...old, action: "delete" }, since);
   }
+}
+
+/** Sets AIVEN_WEB_URL for the run; returns what puts the previous value (or its absence) back. */
+function withAivenWebUrl(url: string): () => void {
+  const had = Object.prototype.hasOwnProperty.call(process.env, "AIVEN_WEB_URL");
+  const before = process.env.AIVEN_WEB_URL;
+  process.env.AIVEN_WEB_URL = url;
+  return () => {
+    if (had) process.env.AIVEN_WEB_URL = before;
+    else delete process.env.AIVEN_WEB_URL;
+  };
 }
 
 /** pulumi.log goes to the engine; here it goes to the run's log. */
