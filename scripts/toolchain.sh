@@ -6,6 +6,7 @@
 #   bash scripts/toolchain.sh --env    only the `export` lines: eval "$(bash scripts/toolchain.sh --env)"
 #
 # AIVEN_RR_TOOLCHAIN_CACHE overrides the cache directory (default ~/.cache/aiven-read-replicas/toolchain).
+# AIVEN_RR_TOOLCHAIN_PYTHON names the Python that makes the SDK's virtualenv (default python3).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,7 +15,7 @@ mode=summary
 case "${1:-}" in
     "") ;;
     --env) mode=env ;;
-    -h | --help) sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "toolchain: unknown argument '$1' (try --help)" >&2; exit 2 ;;
 esac
 
@@ -61,12 +62,26 @@ fi
 
 stamped_version() { "$bin/pulumi" version 2>/dev/null | tr -d '[:space:]'; }
 
-# go_build <module dir> <package> <output> <version to stamp>
+sdk_version_var=github.com/pulumi/pulumi/sdk/v3/go/common/version.Version
+
+# go_build <module dir> <package> <output> <version to stamp> [<variable holding the version>]
 go_build() {
-    (cd "$1" && go build -mod=readonly -o "$3.partial" \
-        -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$4" "$2") >&2
+    mkdir -p "$(dirname "$3")"
+    (cd "$1" && go build -mod=readonly -o "$3.partial" -ldflags "-s -w -X ${5:-$sdk_version_var}=$4" "$2") >&2
     mv "$3.partial" "$3"
 }
+
+# required_version <go.mod> <module>: the version a wrapper module requires.
+required_version() {
+    local found
+    found=$(awk -v m="$2" '($1 == "require" && $2 == m) { print $3 } ($1 == m) { print $2 }' "$1" | head -n 1)
+    [ -n "$found" ] || fail "cannot read the $2 version from $1"
+    echo "$found"
+}
+
+# The language hosts have no version flag: a file next to each records what was built.
+built_as() { [ -x "$1" ] && [ "$(cat "$1.version" 2>/dev/null)" = "$2" ]; }
+record_build() { echo "$2" >"$1.version"; }
 
 build_cli() {
     local started elapsed
@@ -78,12 +93,63 @@ build_cli() {
     built_note="built in ${elapsed}s"
 }
 
-# The Node.js language host has no version flag: a file next to it records what was built.
 build_language_host() {
     say "toolchain: building pulumi-language-nodejs $language_version from Go modules"
     go_build "$language_dir" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
         "$bin/pulumi-language-nodejs" "$language_version"
-    echo "$language_version" >"$bin/pulumi-language-nodejs.version"
+    record_build "$bin/pulumi-language-nodejs" "$language_version"
+}
+
+build_yaml_host() {
+    say "toolchain: building pulumi-language-yaml $yaml_version from Go modules"
+    go_build "$module_dir/language-yaml" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml \
+        "$bin/pulumi-language-yaml" "$yaml_version" github.com/pulumi/pulumi-yaml/pkg/version.Version
+    record_build "$bin/pulumi-language-yaml" "$yaml_version"
+}
+
+# The Python host of $python_host_version runs programs; the front in scripts/toolchain/language-python
+# (built against this CLI's code generator) adds SDK generation and forwards everything else to it.
+# The host runs `pulumi-language-python-exec` from its own directory: the CLI release's copy.
+build_python_host() {
+    say "toolchain: building pulumi-language-python ($python_host_version host, $version SDK generator) from Go modules"
+    local sdk_dir exec_script
+    sdk_dir=$(module_dir_of "$module_dir" "github.com/pulumi/pulumi/sdk/v3@$version")
+    exec_script="$sdk_dir/python/cmd/pulumi-language-python-exec"
+    [ -f "$exec_script" ] || fail "github.com/pulumi/pulumi/sdk/v3@$version has no python/cmd/pulumi-language-python-exec"
+    go_build "$module_dir/language-python-host" github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python \
+        "$python_libexec/pulumi-language-python" "$python_host_version"
+    install -m 0755 "$exec_script" "$python_libexec/pulumi-language-python-exec"
+    go_build "$module_dir/language-python" . "$bin/pulumi-language-python" "$version"
+    record_build "$bin/pulumi-language-python" "$python_build"
+}
+
+# module_dir_of <module dir> <module@version>: where the module proxy's copy of it was unpacked.
+module_dir_of() {
+    local out
+    out=$(cd "$1" && go mod download -json "$2" 2>&1) ||
+        fail "cannot download $2: $(printf '%s' "$out" | sed -n 's/^[[:space:]]*"Error": "\(.*\)",\{0,1\}$/\1/p')"
+    printf '%s\n' "$out" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' | head -n 1
+}
+
+# The Python SDK (and what pip needs to install a generated SDK without fetching build tools) in a
+# virtualenv, from the pinned requirements; remade when they change. Without python3 only this part
+# is missing: Node.js and YAML programs do not need it.
+python_requirements="$module_dir/python-requirements.txt"
+build_python_venv() {
+    local python=${AIVEN_RR_TOOLCHAIN_PYTHON:-python3}
+    if ! command -v "$python" >/dev/null 2>&1; then
+        python_note="NOT READY: $python is not installed (Python programs need Python 3.9 or newer)"
+        return
+    fi
+    if ! cmp -s "$python_requirements" "$python_venv/requirements.txt"; then
+        say "toolchain: installing the Pulumi Python SDK in a virtualenv ($python_venv)"
+        rm -rf "$python_venv"
+        "$python" -m venv "$python_venv" >&2 &&
+            "$python_venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$python_requirements" >&2 ||
+            { rm -rf "$python_venv"; fail "installing $python_requirements into a virtualenv failed (pip above)"; }
+        cp "$python_requirements" "$python_venv/requirements.txt"
+    fi
+    python_note="$python_venv ($(sed -n 's/^pulumi==//p' "$python_requirements"))"
 }
 
 # A module the proxy refuses is reported with go's own words, so the reason is exact.
@@ -106,18 +172,28 @@ fi
 # The host became a module of its own after v3.68.0, and the proxy refuses that module; the
 # older host inside github.com/pulumi/pulumi/sdk/v3 speaks the same protocol to this CLI.
 language_dir="$module_dir/language-nodejs"
-language_version=$(awk '$1 == "require" && $2 == "github.com/pulumi/pulumi/sdk/v3" { print $3 }' "$language_dir/go.mod")
-[ -n "$language_version" ] || fail "cannot read the github.com/pulumi/pulumi/sdk/v3 version from $language_dir/go.mod"
-if [ ! -x "$bin/pulumi-language-nodejs" ] ||
-    [ "$(cat "$bin/pulumi-language-nodejs.version" 2>/dev/null)" != "$language_version" ]; then
-    build_language_host
+language_version=$(required_version "$language_dir/go.mod" github.com/pulumi/pulumi/sdk/v3)
+built_as "$bin/pulumi-language-nodejs" "$language_version" || build_language_host
+
+yaml_version=$(required_version "$module_dir/language-yaml/go.mod" github.com/pulumi/pulumi-yaml)
+built_as "$bin/pulumi-language-yaml" "$yaml_version" || build_yaml_host
+
+python_host_version=$(required_version "$module_dir/language-python-host/go.mod" github.com/pulumi/pulumi/sdk/v3)
+python_libexec="$root/libexec/python"
+python_build="$python_host_version host, $version SDK generator"
+if ! built_as "$bin/pulumi-language-python" "$python_build" || [ ! -x "$python_libexec/pulumi-language-python" ]; then
+    build_python_host
 fi
+python_venv="$root/python"
+build_python_venv
 install -m 0755 "$module_dir/pulumi-resource-pulumi-nodejs" "$module_dir/pulumi-analyzer-policy" "$bin/"
 
 aiven_version=6.51.0
 aiven_dir="$pulumi_home/plugins/resource-aiven-v$aiven_version"
 language_module="github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$version"
 aiven_module="github.com/pulumi/pulumi-aiven/provider/v6@v$aiven_version"
+python_module="github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3@$version"
+go_module="github.com/pulumi/pulumi/sdk/go/pulumi-language-go/v3@$version"
 
 exports=(
     "export PATH=\"$bin:\$PATH\""
@@ -144,6 +220,11 @@ fi
 printf '  %-32s %s\n' "pulumi-language-nodejs" "$bin/pulumi-language-nodejs ($language_version, runs Pulumi.yaml projects)"
 echo "    the $version host is not built: $(probe_module "$language_module")"
 echo "    $language_version cannot start a policy pack given as a directory: use pulumi-analyzer-policy."
+printf '  %-32s %s\n' "pulumi-language-yaml" "$bin/pulumi-language-yaml ($yaml_version, runs YAML programs)"
+printf '  %-32s %s\n' "pulumi-language-python" "$bin/pulumi-language-python ($python_build)"
+echo "    the $version host is not built: $(probe_module "$python_module")"
+printf '  %-32s %s\n' "Python SDK (virtualenv)" "$python_note"
+printf '  %-32s %s\n' "pulumi-language-go" "NOT BUILT: $(probe_module "$go_module")"
 echo
 echo "Environment (or: eval \"\$(bash scripts/toolchain.sh --env)\"):"
 printf '  %s\n' "${exports[@]}"

@@ -5,8 +5,9 @@ import * as path from "path";
 /**
  * A stand-in `go` for testing scripts/toolchain.sh without a 20-minute build: `go build -o X`
  * writes X as a program that prints the version stamped with -ldflags, `go mod download`
- * answers like the proxy refusing a module, and every call is logged with the Go settings
- * it ran under.
+ * answers like the proxy refusing a module (github.com/pulumi/pulumi/sdk/v3 is served, with the
+ * Python exec script in it), and every call is logged with the Go settings it ran under. A
+ * stand-in `python3` makes virtualenvs whose pip logs what it was asked to install.
  */
 export interface FakeGo {
   dir: string;
@@ -14,6 +15,8 @@ export interface FakeGo {
   path: string;
   /** One line per invocation: `GOPROXY=… GOTOOLCHAIN=… cwd=… :: args`. */
   calls(): string[];
+  /** One line per `python3` or virtualenv `python` invocation: `python3 :: args` / `<venv> :: args`. */
+  pythonCalls(): string[];
 }
 
 export function makeFakeGo(opts: { goVersion?: string; goproxy?: string; stampOverride?: string } = {}): FakeGo {
@@ -27,6 +30,14 @@ case "$1 $2" in
   "env GOPROXY") echo ${JSON.stringify(opts.goproxy ?? "https://proxy.example.test,direct")} ;;
   "mod download")
     for m; do mod=$m; done
+    case "$mod" in
+      github.com/pulumi/pulumi/sdk/v3@*)
+        sdk=${JSON.stringify(dir)}/mod/sdk
+        mkdir -p "$sdk/python/cmd"
+        printf '#!/usr/bin/env python\n# exec script of %s\n' "$mod" > "$sdk/python/cmd/pulumi-language-python-exec"
+        printf '{\n\t"Path": "%s",\n\t"Dir": "%s",\n\t"Zip": "%s.zip"\n}\n' "\${mod%@*}" "$sdk" "$sdk"
+        exit 0 ;;
+    esac
     printf '{\\n\\t"Path": "%s",\\n\\t"Error": "%s: reading https://proxy.example.test/@v/x.info: 403 Forbidden\\\\n\\\\tserver response: This module version is not available."\\n}\\n' "\${mod%@*}" "$mod"
     exit 1 ;;
   build*)
@@ -42,9 +53,20 @@ case "$1 $2" in
 esac
 `;
   fs.writeFileSync(path.join(dir, "go"), script, { mode: 0o755 });
+  const pythonLog = path.join(dir, "python-calls.log");
+  const python = `#!/bin/sh
+echo "python3 :: $*" >> ${JSON.stringify(pythonLog)}
+[ "$1 $2" = "-m venv" ] || { echo "fake python3: unexpected $*" >&2; exit 2; }
+mkdir -p "$3/bin"
+printf '#!/bin/sh\necho "%s :: $*" >> ${JSON.stringify(pythonLog)}\n' "$3" > "$3/bin/python"
+chmod +x "$3/bin/python"
+`;
+  fs.writeFileSync(path.join(dir, "python3"), python, { mode: 0o755 });
+  const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n") : []);
   return {
     dir,
     path: [dir, "/usr/bin", "/bin"].join(path.delimiter),
-    calls: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []),
+    calls: () => lines(log),
+    pythonCalls: () => lines(pythonLog),
   };
 }

@@ -9,12 +9,19 @@ const goMod = fs.readFileSync(path.resolve(__dirname, "..", "..", "scripts", "to
 const version = /github\.com\/pulumi\/pulumi\/pkg\/v3 (v\S+)/.exec(goMod)![1];
 const languageGoMod = path.resolve(__dirname, "..", "..", "scripts", "toolchain", "language-nodejs", "go.mod");
 const languageVersion = /github\.com\/pulumi\/pulumi\/sdk\/v3 (v\S+)/.exec(fs.readFileSync(languageGoMod, "utf8"))![1];
+const toolchainDir = path.resolve(__dirname, "..", "..", "scripts", "toolchain");
+const required = (dir: string, module: string) =>
+  new RegExp(`${module.replace(/[./]/g, "\\$&")} (v\\S+)`).exec(fs.readFileSync(path.join(toolchainDir, dir, "go.mod"), "utf8"))![1];
+const yamlVersion = required("language-yaml", "github.com/pulumi/pulumi-yaml");
+const pythonHostVersion = required("language-python-host", "github.com/pulumi/pulumi/sdk/v3");
+const pythonRequirements = path.join(toolchainDir, "python-requirements.txt");
+const pythonSdkVersion = /^pulumi==(\S+)$/m.exec(fs.readFileSync(pythonRequirements, "utf8"))![1];
 
-function run(envPath: string, cache: string, args: string[] = []) {
+function run(envPath: string, cache: string, args: string[] = [], extraEnv: Record<string, string> = {}) {
   const result = spawnSync("bash", [script, ...args], {
     encoding: "utf8",
     timeout: 60_000,
-    env: { PATH: envPath, HOME: os.tmpdir(), AIVEN_RR_TOOLCHAIN_CACHE: cache },
+    env: { PATH: envPath, HOME: os.tmpdir(), AIVEN_RR_TOOLCHAIN_CACHE: cache, ...extraEnv },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -58,7 +65,7 @@ describe("scripts/toolchain.sh", () => {
     const hostBuild = builds.find((call) => call.endsWith("github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs"));
     expect(hostBuild).toContain(`/scripts/toolchain/language-nodejs :: build -mod=readonly`);
     expect(hostBuild).toContain(`version.Version=${languageVersion}`);
-    expect(builds).toHaveLength(2);
+    expect(builds).toHaveLength(5);
     const fetching = go.calls().filter((call) => !/ :: env /.test(call));
     expect(fetching.length).toBeGreaterThan(1);
     for (const call of fetching) {
@@ -66,7 +73,7 @@ describe("scripts/toolchain.sh", () => {
     }
 
     const bin = path.join(cache, version, "bin");
-    for (const file of ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs", "pulumi-analyzer-policy"]) {
+    for (const file of ["pulumi", "pulumi-language-nodejs", "pulumi-language-yaml", "pulumi-language-python", "pulumi-resource-pulumi-nodejs", "pulumi-analyzer-policy"]) {
       expect(fs.statSync(path.join(bin, file)).mode & 0o111).not.toBe(0);
     }
     expect(first.stdout).toContain(`pulumi ${version} ready (built in`);
@@ -82,6 +89,82 @@ describe("scripts/toolchain.sh", () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toContain(`pulumi ${version} ready (cached)`);
     expect(go.calls().slice(callsBefore).filter((call) => / :: build /.test(call))).toEqual([]);
+  });
+
+  test("builds the YAML host and the Python host behind its front, stamped, and the pinned Python SDK in a virtualenv, once", () => {
+    const go = makeGo();
+    const cache = tempCache();
+    const first = run(go.path, cache);
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    const builds = go.calls().filter((call) => / :: build /.test(call));
+
+    const yamlBuild = builds.find((call) => call.endsWith("github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml"));
+    expect(yamlBuild).toContain("/scripts/toolchain/language-yaml :: build -mod=readonly");
+    expect(yamlBuild).toContain(`-X github.com/pulumi/pulumi-yaml/pkg/version.Version=${yamlVersion}`);
+    const hostBuild = builds.find((call) => call.endsWith("github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python"));
+    expect(hostBuild).toContain("/scripts/toolchain/language-python-host :: build -mod=readonly");
+    expect(hostBuild).toContain(`version.Version=${pythonHostVersion}`);
+    const frontBuild = builds.find((call) => / -o \S+\/bin\/pulumi-language-python\.partial .* \.$/.test(call));
+    expect(frontBuild).toContain("/scripts/toolchain/language-python :: build -mod=readonly");
+    expect(frontBuild).toContain(`version.Version=${version}`);
+
+    // The host runs the exec script of the CLI's own release, from the host's directory.
+    const libexec = path.join(cache, version, "libexec", "python");
+    expect(fs.readFileSync(path.join(libexec, "pulumi-language-python-exec"), "utf8")).toContain(`exec script of github.com/pulumi/pulumi/sdk/v3@${version}`);
+    expect(fs.statSync(path.join(libexec, "pulumi-language-python")).mode & 0o111).not.toBe(0);
+    const bin = path.join(cache, version, "bin");
+    expect(spawnSync(path.join(bin, "pulumi-language-yaml"), { encoding: "utf8" }).stdout.trim()).toBe(yamlVersion);
+
+    const venv = path.join(cache, version, "python");
+    expect(go.pythonCalls()).toEqual([`python3 :: -m venv ${venv}`, `${venv} :: -m pip install --quiet --disable-pip-version-check -r ${pythonRequirements}`]);
+    expect(first.stdout).toContain(`pulumi-language-yaml             ${bin}/pulumi-language-yaml (${yamlVersion}, runs YAML programs)`);
+    expect(first.stdout).toContain(`(${pythonHostVersion} host, ${version} SDK generator)`);
+    expect(first.stdout).toMatch(new RegExp(`Python SDK \\(virtualenv\\) +${venv} \\(${pythonSdkVersion.replace(/\./g, "\\.")}\\)`));
+    expect(first.stdout).toMatch(/the v\S+ host is not built: github\.com\/pulumi\/pulumi\/sdk\/python\/cmd\/pulumi-language-python\/v3@v\S+: .*403 Forbidden/);
+    expect(first.stdout).toMatch(/pulumi-language-go +NOT BUILT: github\.com\/pulumi\/pulumi\/sdk\/go\/pulumi-language-go\/v3@v\S+: .*403 Forbidden/);
+
+    const second = run(go.path, cache);
+    expect(second.code).toBe(0);
+    expect(go.calls().filter((call) => / :: build /.test(call))).toHaveLength(5);
+    expect(go.pythonCalls()).toHaveLength(2);
+  });
+
+  test("remakes the virtualenv when it was made from other requirements, and rebuilds a host built as another version", () => {
+    const go = makeGo();
+    const cache = tempCache();
+    expect(run(go.path, cache).code).toBe(0);
+    const bin = path.join(cache, version, "bin");
+    fs.writeFileSync(path.join(cache, version, "python", "requirements.txt"), "pulumi==3.0.0\n");
+    fs.writeFileSync(path.join(bin, "pulumi-language-yaml.version"), "v0.0.1\n");
+    const callsBefore = go.calls().length;
+    expect(run(go.path, cache).code).toBe(0);
+    const rebuilt = go.calls().slice(callsBefore).filter((call) => / :: build /.test(call));
+    expect(rebuilt).toHaveLength(1);
+    expect(rebuilt[0]).toMatch(/pulumi-language-yaml$/);
+    expect(go.pythonCalls().filter((call) => call.startsWith("python3 :: -m venv"))).toHaveLength(2);
+  });
+
+  test("without the Python it names, only the Python SDK is missing, and the summary says so", () => {
+    const go = makeGo();
+    const cache = tempCache();
+    const result = run(go.path, cache, [], { AIVEN_RR_TOOLCHAIN_PYTHON: "python-not-installed-here" });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Python SDK \(virtualenv\) +NOT READY: python-not-installed-here is not installed/);
+    expect(fs.existsSync(path.join(cache, version, "python"))).toBe(false);
+    expect(fs.existsSync(path.join(cache, version, "bin", "pulumi-language-python"))).toBe(true);
+  });
+
+  test("a pip that fails leaves no half-made virtualenv and fails the run with the reason", () => {
+    const go = makeGo();
+    // A python3 whose virtualenvs have a pip that fails.
+    fs.writeFileSync(path.join(go.dir, "python3"), `#!/bin/sh\nmkdir -p "$3/bin"\nprintf '#!/bin/sh\\necho "ERROR: no matching distribution" >&2\\nexit 1\\n' > "$3/bin/python"\nchmod +x "$3/bin/python"\n`, { mode: 0o755 });
+    const cache = tempCache();
+    const result = run(go.path, cache);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("ERROR: no matching distribution");
+    expect(result.stderr).toMatch(/installing \S+python-requirements\.txt into a virtualenv failed/);
+    expect(fs.existsSync(path.join(cache, version, "python"))).toBe(false);
   });
 
   test("--env prints only export lines a shell can eval", () => {
