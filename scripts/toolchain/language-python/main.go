@@ -1,5 +1,5 @@
 // pulumi-language-python as this toolchain builds it. The Go module proxy serves the Python
-// language host only inside github.com/pulumi/pulumi/sdk/v3 up to v3.70.0; that host runs
+// language host only inside github.com/pulumi/pulumi/sdk/v3 up to v3.79.0; that host runs
 // programs with the same protocol the newer CLI speaks, but predates SDK generation
 // (`pulumi package add`, `pulumi package gen-sdk`). This front starts that host next to it,
 // answers GeneratePackage and Link itself with the CLI's own Python code generator, and
