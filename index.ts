@@ -4,6 +4,8 @@
 // ReadReplicaSet and its preflight validation (components/).
 export { ReadReplicaSet, READ_REPLICA_SET_TYPE } from "./components/readReplicaSet";
 export type { ReadReplicaSetArgs, PrimarySpec, ReplicaSpec, ReplicaHandle, AivenCachingService } from "./components/readReplicaSetArgs";
+export { ServiceType } from "./components/serviceType";
+export type { PromotionResource, ReadinessResource, ReplicationCheckResource } from "./components/helperResources";
 export { validateReadReplicaSet, PreflightError, DEFAULT_REPLICA_PLAN, SERVICE_TYPES } from "./components/preflight";
 export type { PreflightIssue } from "./components/preflight";
 

@@ -15,6 +15,7 @@ import {
   startupPlanProblem,
 } from "../provider/rules";
 import type { ReadReplicaSetArgs } from "./readReplicaSetArgs";
+import { ServiceType } from "./serviceType";
 
 /** One broken rule: `path` is the argument path, e.g. `replicas[2].plan`. */
 export interface PreflightIssue {
@@ -41,7 +42,7 @@ export class PreflightError extends pulumi.InputPropertiesError {
 }
 
 export const DEFAULT_REPLICA_PLAN = "startup-4";
-export const SERVICE_TYPES = ["valkey", "caching", "redis"] as const;
+export const SERVICE_TYPES: readonly ServiceType[] = Object.values(ServiceType);
 export { cloudProblem, projectProblem };
 
 function serviceTypeProblem(serviceType: unknown): string | undefined {

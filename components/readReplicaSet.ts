@@ -1,8 +1,8 @@
 import * as aiven from "@pulumi/aiven";
 import * as pulumi from "@pulumi/pulumi";
-import { PrimaryReadiness } from "../provider/primaryReadiness";
-import { ReplicaPromotion, ReplicaPromotionArgs } from "../provider/replicaPromotion";
-import { ReplicationCheck } from "../provider/replicationCheck";
+import type { ReplicaPromotionArgs } from "../provider/replicaPromotion";
+import { dynamicHelperResources } from "./helperResources";
+import type { HelperResources, ReplicationCheckResource } from "./helperResources";
 import { cloudProblem, PreflightError, PreflightIssue, projectProblem, validateReadReplicaSet, DEFAULT_REPLICA_PLAN } from "./preflight";
 import type { AivenCachingService, ReadReplicaSetArgs, ReplicaHandle, ReplicaSpec } from "./readReplicaSetArgs";
 
@@ -30,18 +30,27 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
   public readonly primaryServiceName: pulumi.Output<string>;
   /** Secret. */
   public readonly primaryUri: pulumi.Output<string>;
+  public readonly primaryHost: pulumi.Output<string>;
+  public readonly primaryPort: pulumi.Output<number>;
   public readonly replicas: ReplicaHandle[];
   public readonly replicaServiceNames: pulumi.Output<string[]>;
+  /** Secret: each replica's URI, in the order declared. */
+  public readonly replicaUris: pulumi.Output<string[]>;
+  public readonly replicaHosts: pulumi.Output<string[]>;
+  public readonly replicaPorts: pulumi.Output<number[]>;
+  /** Which replicas are declared promoted, in the order declared. */
+  public readonly replicaPromoted: pulumi.Output<boolean[]>;
   /** Secret: the URI applications write to. */
   public readonly writeEndpoint: pulumi.Output<string>;
   /** Present with `verifyReplication: true`. */
-  public readonly replicationCheck?: ReplicationCheck;
+  public readonly replicationCheck?: ReplicationCheckResource;
 
   constructor(name: string, args: ReadReplicaSetArgs, opts?: pulumi.ComponentResourceOptions) {
     const issues = [...validateReadReplicaSet(args), ...tokenIssues(args)];
     if (issues.length > 0) throw new PreflightError(issues);
 
     super(READ_REPLICA_SET_TYPE, name, {}, opts);
+    const helpers = this.helperResources();
 
     // The token given only as an argument must reach the services too, not only the set's checks.
     const tokenProvider =
@@ -81,6 +90,8 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
           : aiven.getRedisOutput(lookupArgs, childOptions());
       this.primaryServiceName = found.serviceName;
       this.primaryUri = pulumi.secret(found.serviceUri);
+      this.primaryHost = found.serviceHost;
+      this.primaryPort = found.servicePort;
       primaryCloud = found.cloudName as pulumi.Output<string>;
     } else {
       const declaredCloud = checkedOptional(primarySpec.cloud, "primary.cloud");
@@ -97,10 +108,12 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
       );
       this.primaryServiceName = this.primary.serviceName;
       this.primaryUri = pulumi.secret(this.primary.serviceUri);
+      this.primaryHost = this.primary.serviceHost;
+      this.primaryPort = this.primary.servicePort;
       primaryCloud = declaredCloud ?? (this.primary.cloudName as pulumi.Output<string>);
     }
 
-    const readiness = new PrimaryReadiness(
+    const readiness = helpers.primaryReadiness(
       `${name}-readiness`,
       {
         project,
@@ -136,27 +149,51 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
           ...(spec.promote ? {} : { ignoreChanges: ["serviceIntegrations"] }),
         }),
       );
-      return this.replicaHandle(name, spec, service, project, access);
+      return this.replicaHandle(helpers, name, spec, service, project, access);
     });
 
     if (args.verifyReplication && args.failoverTo !== undefined) {
       pulumi.log.warn(VERIFY_DURING_FAILOVER_WARNING, this);
     } else if (args.verifyReplication) {
-      this.replicationCheck = this.verify(name, args);
+      this.replicationCheck = this.verify(helpers, name, args);
     }
 
     this.replicaServiceNames = pulumi.all(this.replicas.map((replica) => replica.service.serviceName));
+    this.replicaUris = pulumi.secret(pulumi.all(this.replicas.map((replica) => replica.uri)));
+    this.replicaHosts = pulumi.all(this.replicas.map((replica) => replica.host));
+    this.replicaPorts = pulumi.all(this.replicas.map((replica) => replica.port));
+    this.replicaPromoted = pulumi.output(this.replicas.map((replica) => replica.promoted));
     this.writeEndpoint = pulumi.secret(this.failoverUri(args.failoverTo) ?? this.primaryUri);
 
-    this.registerOutputs({
+    this.registerOutputs(this.plainOutputs());
+  }
+
+  /**
+   * The outputs every Pulumi language can read (resource objects stay TypeScript-only): what
+   * the component registers, and what the package's provider returns for it.
+   */
+  plainOutputs(): Record<string, pulumi.Output<unknown>> {
+    return {
       primaryServiceName: this.primaryServiceName,
       primaryUri: this.primaryUri,
+      primaryHost: this.primaryHost,
+      primaryPort: this.primaryPort,
       replicaServiceNames: this.replicaServiceNames,
+      replicaUris: this.replicaUris,
+      replicaHosts: this.replicaHosts,
+      replicaPorts: this.replicaPorts,
+      replicaPromoted: this.replicaPromoted,
       writeEndpoint: this.writeEndpoint,
-    });
+    };
+  }
+
+  /** Dynamic resources here; the package's provider overrides this to serve them itself. */
+  protected helperResources(): HelperResources {
+    return dynamicHelperResources;
   }
 
   private replicaHandle(
+    helpers: HelperResources,
     setName: string,
     spec: ReplicaSpec,
     service: AivenCachingService,
@@ -164,7 +201,7 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
     access: ProviderAccess,
   ): ReplicaHandle {
     const promotion = spec.promote
-      ? new ReplicaPromotion(
+      ? helpers.replicaPromotion(
           `${setName}-promotion-${spec.name}`,
           { project, primaryServiceName: this.primaryServiceName, replicaServiceName: service.serviceName, ...access },
           { parent: this, dependsOn: [service] },
@@ -182,9 +219,9 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
   }
 
   /** Runs after every replica and promotion exists, so it checks only the replicas still replicating. */
-  private verify(setName: string, args: ReadReplicaSetArgs): ReplicationCheck {
+  private verify(helpers: HelperResources, setName: string, args: ReadReplicaSetArgs): ReplicationCheckResource {
     const replicating = this.replicas.filter((replica) => !replica.promoted);
-    return new ReplicationCheck(
+    return helpers.replicationCheck(
       `${setName}-replication-check`,
       {
         primaryUri: this.primaryUri,

@@ -1,13 +1,14 @@
 import type * as aiven from "@pulumi/aiven";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ReplicaPromotion } from "../provider/replicaPromotion";
+import type { PromotionResource } from "./helperResources";
+import type { ServiceType } from "./serviceType";
 
 /** What the user declares: a primary and its read replicas. */
 export interface ReadReplicaSetArgs {
   /** Aiven project that holds every service of the set. */
   project: pulumi.Input<string>;
   /** Default "valkey". "caching" and "redis" are both Aiven's end-of-life type `redis`. */
-  serviceType?: "valkey" | "caching" | "redis";
+  serviceType?: ServiceType;
   /** The primary to create, or to adopt with `existing: true`. */
   primary: PrimarySpec;
   /** Read replicas, at most 5 that are not promoted. */
@@ -63,7 +64,8 @@ export interface ReplicaHandle {
   name: string;
   service: AivenCachingService;
   promoted: boolean;
-  promotion?: ReplicaPromotion;
+  /** A ReplicaPromotion in a TypeScript program. */
+  promotion?: PromotionResource;
   /** Secret. */
   uri: pulumi.Output<string>;
   host: pulumi.Output<string>;
