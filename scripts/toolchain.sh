@@ -132,8 +132,9 @@ module_dir_of() {
 }
 
 # The Python SDK (and what pip needs to install a generated SDK without fetching build tools) in a
-# virtualenv, from the pinned requirements; remade when they change. Without python3 only this part
-# is missing: Node.js and YAML programs do not need it.
+# virtualenv, from the pinned requirements; remade when they change. Without python3, or when pip
+# cannot install them, only this part is missing (said in the summary): Node.js and YAML programs
+# do not need it.
 python_requirements="$module_dir/python-requirements.txt"
 build_python_venv() {
     local python=${AIVEN_RR_TOOLCHAIN_PYTHON:-python3}
@@ -144,9 +145,13 @@ build_python_venv() {
     if ! cmp -s "$python_requirements" "$python_venv/requirements.txt"; then
         say "toolchain: installing the Pulumi Python SDK in a virtualenv ($python_venv)"
         rm -rf "$python_venv"
-        "$python" -m venv "$python_venv" >&2 &&
-            "$python_venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$python_requirements" >&2 ||
-            { rm -rf "$python_venv"; fail "installing $python_requirements into a virtualenv failed (pip above)"; }
+        if ! "$python" -m venv "$python_venv" >&2 ||
+            ! "$python_venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$python_requirements" >&2; then
+            rm -rf "$python_venv"
+            python_note="NOT READY: installing $python_requirements into a virtualenv failed (see above); run this again"
+            echo "toolchain: $python_note" >&2
+            return
+        fi
         cp "$python_requirements" "$python_venv/requirements.txt"
     fi
     python_note="$python_venv ($(sed -n 's/^pulumi==//p' "$python_requirements"))"
