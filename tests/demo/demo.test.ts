@@ -1,52 +1,44 @@
-// `npm run demo` as a user runs it: compiled, then run as its own process. It must end with the
-// table and exit 0, and a Ctrl-C must stop every redis-server it started.
-import { ChildProcess, execFileSync, spawn } from "child_process";
+// `npm run demo` on the offline harness, as it runs where no Pulumi CLI with Aiven's plugin is
+// found (the real-engine run is in tests/acceptance/demo.acceptance.ts). A Ctrl-C must stop every
+// redis-server it started.
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { childRedisServers, isAlive } from "../helpers/processes";
+import { compileDemo, expectCompletedFlow, hasRedis, runDemo } from "./demoRun";
 
-const ROOT = path.resolve(__dirname, "..", "..");
-const DEMO = path.join(ROOT, "dist-demo", "scripts", "demo.js");
-const hasRedis = (process.env.PATH ?? "").split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, "redis-server")));
+const emptyCache = fs.mkdtempSync(path.join(os.tmpdir(), "demo-no-toolchain-"));
+/** The environment of a machine without the toolchain and without `pulumi` on PATH. */
+const noEngine: NodeJS.ProcessEnv = {
+  ...process.env,
+  AIVEN_RR_TOOLCHAIN_CACHE: emptyCache,
+  PATH: (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .filter((dir) => !fs.existsSync(path.join(dir, "pulumi")))
+    .join(path.delimiter),
+};
 
-beforeAll(() => {
-  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "scripts", "tsconfig.demo.json")], {
-    cwd: ROOT,
-    stdio: "pipe",
-  });
+beforeAll(() => compileDemo(), 120_000);
+afterAll(() => fs.rmSync(emptyCache, { recursive: true, force: true }));
+
+test("no Pulumi CLI found: the first line says the harness runs it and why; the whole flow runs and exits 0", async () => {
+  const demo = runDemo([], noEngine);
+  expect(await demo.exit).toBe(0);
+  const [first] = demo.output().split("\n");
+  expect(first).toMatch(/^demo: on the offline harness, not the real Pulumi engine: no Pulumi CLI on PATH, and no Pulumi CLI at .*npm run toolchain/);
+  expectCompletedFlow(demo.output());
+  expect(demo.output()).toContain("on the offline harness in");
 }, 120_000);
 
-function run(): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [DEMO], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => output, exit };
-}
-
-
-
-test("the demo deploys, replicates, promotes, prints the table and exits 0", async () => {
-  const demo = run();
-  expect(await demo.exit).toBe(0);
-  const lines = demo.output().split("\n");
-  const row = (service: string) => lines.find((line) => line.startsWith(`${service} `))?.split(/\s{2,}/);
-  expect(row("cache-primary")?.slice(0, 5)).toEqual(["cache-primary", "primary", "RUNNING", "google-europe-west1", "business-4"]);
-  expect(row("cache-replica-gcp")?.slice(0, 6)).toEqual([
-    "cache-replica-gcp", "read replica", "RUNNING", "google-europe-west1", "startup-4",
-    hasRedis ? "from cache-primary (link up)" : "from cache-primary",
-  ]);
-  expect(row("cache-replica-aws")?.slice(0, 5)).toEqual(["cache-replica-aws", "promoted (standalone)", "RUNNING", "aws-eu-west-1", "startup-4"]);
-  if (hasRedis) {
-    expect(row("cache-replica-aws")?.[6]).toBe("accepts writes; new primary data: not received (standalone)");
-    expect(row("cache-replica-gcp")?.[6]).toMatch(/^still replicating: new data in \d+ ms$/);
-  }
-  expect(demo.output()).toMatch(/done: .* offline in [\d.]+s/);
-}, 90_000);
+test("--engine real where no engine is found: exits 1 at once, saying why", async () => {
+  const demo = runDemo(["--engine", "real"], noEngine);
+  expect(await demo.exit).toBe(1);
+  expect(demo.output().split("\n")[0]).toMatch(/^demo failed: --engine real: no Pulumi CLI on PATH/);
+  expect(demo.output()).not.toContain("1/5");
+}, 60_000);
 
 (hasRedis ? test : test.skip)("Ctrl-C stops the demo and every redis-server it started", async () => {
-  const demo = run();
+  const demo = runDemo(["--engine", "harness"]);
   // A fresh process loads Pulumi first; on a loaded machine that alone can take seconds.
   let engines: number[] = [];
   for (let i = 0; i < 1200 && engines.length === 0; i++) {
@@ -56,6 +48,7 @@ test("the demo deploys, replicates, promotes, prints the table and exits 0", asy
   expect(engines.length).toBeGreaterThanOrEqual(1);
   demo.child.kill("SIGINT");
   expect(await demo.exit).toBe(130);
+  expect(demo.output().split("\n")[0]).toBe("demo: on the offline harness, not the real Pulumi engine (--engine harness)");
   expect(demo.output()).toContain("SIGINT: stopping the emulator and its engines");
   expect(engines.filter(isAlive)).toEqual([]);
 }, 60_000);
