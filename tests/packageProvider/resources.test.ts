@@ -5,8 +5,6 @@ import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { Fixture, PROJECT, startFixture } from "../acceptance/emulatorFixture";
 import { ReadReplicaSetProvider, typeOfUrn } from "../../packageProvider/provider";
 import { isAivenApiError } from "../../provider/aivenClient";
-import { setProviderClientTuning } from "../../provider/dynamicCommon";
-import { setProgressLogger } from "../../provider/waitFor";
 
 const secret = (value: unknown) => ({ [specialSigKey]: specialSecretSig, value });
 const urn = (type: string, name: string) =>
@@ -17,19 +15,14 @@ const CHECK = urn("ReplicationCheck", "cache-replication-check");
 
 const provider = new ReadReplicaSetProvider();
 let aiven: Fixture;
-const progress: string[] = [];
 
 beforeAll(async () => {
   delete process.env.AIVEN_TOKEN;
-  setProviderClientTuning({ baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 5000 });
-  setProgressLogger((message) => progress.push(message));
   aiven = await startFixture();
   await aiven.primaryWithReplicas("sessions", ["sessions-eu", "sessions-us"]);
 }, 120_000);
 
 afterAll(async () => {
-  setProviderClientTuning(undefined);
-  setProgressLogger(undefined);
   await aiven?.close();
 });
 
@@ -80,9 +73,13 @@ test("ReplicaPromotion: create deletes exactly the replica's read_replica link; 
   const read = await provider.read(id, PROMOTION, { ...outs, apiToken: secret(aiven.token) });
   expect(read).toMatchObject({ id, props: { promoted: true } });
 
+  // A promotion cannot be undone: deleting the resource changes nothing in Aiven.
+  const before = await aiven.requests();
   await provider.delete(id, PROMOTION, outs);
+  const writes = (await aiven.requests()).slice(before.length).filter((r) => r.method !== "GET");
+  expect(writes).toEqual([]);
+  expect(await aiven.links()).toEqual(["sessions-eu <- sessions"]);
   expect((await aiven.service("sessions-us")).state).toBe("RUNNING");
-  expect(progress.join("\n")).toContain("promotion cannot be undone");
 });
 
 test("ReplicationCheck: the canary reaches the replica; the URIs leave as secrets", async () => {
