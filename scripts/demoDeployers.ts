@@ -44,12 +44,13 @@ export class EngineDeployer implements Deployer {
     return new EngineDeployer(workspace, stack, setting.log);
   }
 
-  /** The engine's own lines, indented; its outputs show secrets as [secret]. */
+  /** The engine's own lines, indented, without its progress dots; its outputs show secrets as [secret]. */
   private hooks() {
+    const progress = /^(@ [a-z]+)?\.*$/;
     const onOutput = (text: string) =>
       text
         .split("\n")
-        .filter((line) => line.trim() !== "")
+        .filter((line) => !progress.test(line.trim()))
         .forEach((line) => this.log(`   | ${line}`));
     return { onOutput };
   }
