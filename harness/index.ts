@@ -1,6 +1,4 @@
+// The offline harness (see offlineFixture.ts for what it is and is not).
 export * from "./types";
-export { runProgram } from "./offlineDeploy";
+export { runProgram, unwrapSecrets } from "./offlineFixture";
 export { loadProgram } from "./programLoader";
-export { createRequest, serviceState, SERVICE_RESOURCE_TYPES } from "./aivenProviderCalls";
-export { deserializeProvider } from "./dynamicRunner";
-export { unwrapSecrets } from "./secrets";

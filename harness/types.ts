@@ -1,15 +1,14 @@
 import type { AivenClientOptions } from "../provider/aivenClient";
 
 /** What the harness did to one resource, as `pulumi up` would report it. */
-export type Action = "create" | "update" | "same" | "replace" | "read" | "delete";
+export type Action = "create" | "update" | "same" | "replace" | "delete";
 
 export interface ResourceRecord {
   type: string;
   name: string;
-  /** Provider id; undefined for component resources. */
   id?: string;
   custom: boolean;
-  /** Inputs as the provider saw them (secrets unwrapped, no `__provider`). */
+  /** Secrets unwrapped, no `__provider`. */
   inputs: Record<string, unknown>;
   outputs: Record<string, unknown>;
   action: Action;
@@ -26,15 +25,12 @@ export interface RunResult {
   stack: string;
   /** In registration order; deleted resources last. */
   resources: ResourceRecord[];
-  /** The program's exports (or return value), secrets unwrapped. */
+  /** The program's result, secrets unwrapped. */
   outputs: Record<string, unknown>;
+  /** What the dynamic providers logged. */
   logs: LogRecord[];
   durationMs: number;
-  /**
-   * Replaced resources not deleted yet, as their state before the replace: set when the run failed
-   * (or a delete failed). The next run that takes this result as `previous` deletes them first,
-   * as the engine retires pending deletes before it runs the program.
-   */
+  /** After a failed run: replaced resources not deleted yet, which the next run deletes first. */
   pendingDeletes?: ResourceRecord[];
 }
 
@@ -42,40 +38,29 @@ export interface RunResult {
 export type Program = () => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
 
 export interface RunOptions {
-  /** Emulator (or Aiven) base URL, no /v1. */
+  /** Emulator (or Aiven) base URL, no /v1; AIVEN_WEB_URL during the run. */
   emulatorUrl: string;
-  /** Passed to the program as the secret config `aiven:apiToken`. */
+  /** The secret config `aiven:apiToken`. */
   token: string;
-  /** Pulumi project name; default "offline". */
-  project?: string;
-  /** Default "dev". */
-  stack?: string;
+  project?: string; // default "offline"
+  stack?: string; // default "dev"
   /** Stack config; keys without a namespace belong to the project (`replicas` → `<project>:replicas`). */
   config?: Record<string, string>;
-  /** The run before this one: its state drives diff/update/same, as the state file does for the engine. */
+  /** The last run, in place of a state file. */
   previous?: RunResult;
-  /** Like `pulumi up --refresh`: read each dynamic resource from its provider before diffing. */
+  /** Like `pulumi up --refresh`: read each resource back first. */
   refresh?: boolean;
-  /** Outputs of other stacks, by `org/project/stack` or `stack` name, for StackReferences. */
-  stackOutputs?: Record<string, RunResult | Record<string, unknown>>;
-  /** One line per action and per provider log line. */
+  /** One line per action and per log message. */
   log?: (line: string) => void;
-  /** Poll interval while a service builds; default 100 ms. */
-  servicePollMs?: number;
-  /** Deadline of a service build; default 10 minutes. */
-  serviceTimeoutMs?: number;
-  /** Retry settings of every Aiven client in the run, the providers' included (tests: millisecond waits). */
-  clientTuning?: ClientTuning;
+  servicePollMs?: number; // default 100
+  serviceTimeoutMs?: number; // default 10 minutes
+  /** Retries of the harness's own Aiven client; the dynamic providers keep their defaults. */
+  clientTuning?: Omit<AivenClientOptions, "token" | "apiUrl">;
 }
-
-export type ClientTuning = Omit<AivenClientOptions, "token" | "apiUrl">;
 
 /** A run that failed: every error, and what was done before it. */
 export class DeployError extends Error {
-  constructor(
-    readonly errors: string[],
-    readonly partial: RunResult,
-  ) {
+  constructor(readonly errors: string[], readonly partial: RunResult) {
     super(`deployment failed:\n${errors.map((e) => `  ${e}`).join("\n")}`);
     this.name = "DeployError";
   }

@@ -1,6 +1,7 @@
-// The harness held to the engine: the same flow (readiness, promotion by config, an out-of-band
-// promotion, refresh and up) run through the real engine and through harness/, each on its own
-// fresh emulator; the emulators' end states must be the same. Where they differ, the harness is wrong.
+// The harness held to the engine: the flow the offline harness keeps (readiness, promotion by config,
+// an out-of-band promotion, refresh and up) run through the real engine and through harness/, each on
+// its own fresh emulator; the emulators' end states and the outputs must be the same. Where they
+// differ, the harness is wrong.
 import { runProgram, RunResult } from "../../harness";
 import { replicationInfo } from "../../scripts/demoSteps";
 import { describeEngine, EngineContext, engineContext, EngineStack } from "./engine";
@@ -61,10 +62,7 @@ describeEngine("the harness, held to the real engine", () => {
     const harnessAiven = await startFixture();
     fixtures.push(harnessAiven);
     let previous: RunResult | undefined;
-    // The engine's plugins get AIVEN_WEB_URL from the environment pulumi runs in; the harness runs
-    // the providers in this process and does not set it for them itself.
-    const savedWebUrl = process.env.AIVEN_WEB_URL;
-    process.env.AIVEN_WEB_URL = harnessAiven.emulator.url;
+    // runProgram sets AIVEN_WEB_URL for its run, as `pulumi` passes it to its plugins.
     const byHarness = await runFlow(harnessAiven, async (promote, refreshFirst) => {
       previous = await runProgram(promotionProgram(PRIMARY), {
         emulatorUrl: harnessAiven.emulator.url,
@@ -75,9 +73,6 @@ describeEngine("the harness, held to the real engine", () => {
         refresh: refreshFirst,
       });
       return previous.outputs;
-    }).finally(() => {
-      if (savedWebUrl === undefined) delete process.env.AIVEN_WEB_URL;
-      else process.env.AIVEN_WEB_URL = savedWebUrl;
     });
 
     expect(byHarness).toEqual(byEngine);

@@ -7,7 +7,7 @@ import { runCli } from "../../cli";
 import { STATUS_COLUMNS } from "../../cli/commands/status";
 import { replicaPromotionProvider } from "../../provider/replicaPromotion";
 import { rememberConfiguredToken } from "../../provider/credentials";
-import { setProgressLogger } from "../../provider/waitFor";
+import { captureProgress } from "../provider/providerFixture";
 import { FakeAiven } from "../provider/fakeAivenServer";
 import { canaryKeys, createSet, describeWithEngines, passwordOf, running, shutdownEngine, startTopologyEmulator, Topology, TOKEN, unreachableMessage } from "../replication/topology";
 
@@ -321,11 +321,11 @@ describeWithEngines("status and verify against the emulator's engines", () => {
   // Order matters from here: cr3 is promoted, then cr2's engine is stopped.
   test("status --replica shows a replica promoted earlier as promoted/standalone; verify skips it", async () => {
     rememberConfiguredToken(TOKEN);
-    setProgressLogger(() => undefined);
+    const restoreProgress = captureProgress();
     try {
       await replicaPromotionProvider.create!({ project: t.project, primaryServiceName: "cp", replicaServiceName: "cr3", apiUrl: t.emulator.url, pollSeconds: 0.02, timeoutSeconds: 10 });
     } finally {
-      setProgressLogger(undefined);
+      restoreProgress();
       rememberConfiguredToken(undefined);
     }
     const run = await cli(args("status", "--replica", "cr3"), env());

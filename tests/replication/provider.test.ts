@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { ReplicationCheckInputs, ReplicationCheckOutputs, replicationCheckProvider as provider } from "../../provider/replicationCheck";
-import { setProgressLogger } from "../../provider/waitFor";
+import { captureProgress } from "../provider/providerFixture";
 import { ProviderHost, Props, struct } from "./providerHost";
 import { canaryKeys, createSet, describeWithEngines, passwordOf, shutdownEngine, startTopologyEmulator, Topology, unreachableMessage } from "./topology";
 
@@ -81,7 +81,7 @@ describeWithEngines("ReplicationCheck provider against the emulator's engines", 
 
   test("create and update record the lag of each replica, called directly", async () => {
     const logs: string[] = [];
-    setProgressLogger((m) => logs.push(m));
+    const restoreProgress = captureProgress((m) => logs.push(m));
     try {
       const created = await provider.create!(inputs(["hr1", "hr2"]));
       expect(created.id).toBe("replication-check");
@@ -91,7 +91,7 @@ describeWithEngines("ReplicationCheck provider against the emulator's engines", 
       expect(Object.keys(updated.outs!.lagMs)).toEqual(["hr1"]);
       expect(updated.outs!.replicas.map((r) => r.name)).toEqual(["hr1"]);
     } finally {
-      setProgressLogger(undefined);
+      restoreProgress();
     }
     expect(logs).toContainEqual(expect.stringMatching(/^replica 'hr2' returned the canary after \d+ ms$/));
   });

@@ -2,7 +2,7 @@ import axios from "axios";
 import { checkReplication, CheckReplicationOptions, isReplicationCheckFailure, redactSecrets } from "../../provider/replication";
 import { replicaPromotionProvider } from "../../provider/replicaPromotion";
 import { rememberConfiguredToken } from "../../provider/credentials";
-import { setProgressLogger } from "../../provider/waitFor";
+import { captureProgress } from "../provider/providerFixture";
 import { canaryKeys, createSet, describeWithEngines, passwordOf, shutdownEngine, startTopologyEmulator, Topology, TOKEN, unreachableMessage, until, withRedis } from "./topology";
 
 test.each([
@@ -119,11 +119,11 @@ describeWithEngines("checkReplication against the emulator's engines", () => {
   test("a promoted replica is skipped when not listed; listed, it never sees the canary", async () => {
     const s = await createSet(t, "promo-p", ["promo-r1", "promo-r2"]);
     rememberConfiguredToken(TOKEN);
-    setProgressLogger(() => undefined);
+    const restoreProgress = captureProgress();
     try {
       await replicaPromotionProvider.create!({ project: t.project, primaryServiceName: "promo-p", replicaServiceName: "promo-r2", apiUrl: t.emulator.url, pollSeconds: 0.02, timeoutSeconds: 10 });
     } finally {
-      setProgressLogger(undefined);
+      restoreProgress();
       rememberConfiguredToken(undefined);
     }
     const report = await checkReplication(opts(s, "promo-p", ["promo-r1"]));
