@@ -38,9 +38,8 @@ function fakePackage(withProvider: boolean): string {
   return pkg;
 }
 
-test("the launcher is committed executable", () => {
-  const mode = spawnSync("git", ["ls-files", "-s", "packageProvider/pulumi-resource-aiven-read-replicas"], { cwd: root, encoding: "utf8" }).stdout;
-  expect(mode.startsWith("100755 ")).toBe(true);
+test("the launcher is executable (the CLI runs it directly)", () => {
+  expect(fs.statSync(launcher).mode & 0o111).toBe(0o111);
 });
 
 test("the launcher runs ../dist/packageProvider/main.js with the CLI's arguments, from any working directory", () => {
