@@ -107,20 +107,33 @@ build_yaml_host() {
     record_build "$bin/pulumi-language-yaml" "$yaml_version"
 }
 
-# The Python host of $python_host_version runs programs; the front in scripts/toolchain/language-python
-# (built against this CLI's code generator) adds SDK generation and forwards everything else to it.
-# The host runs `pulumi-language-python-exec` from its own directory: the CLI release's copy.
-build_python_host() {
-    say "toolchain: building pulumi-language-python ($python_host_version host, $version SDK generator) from Go modules"
+# The Python and Go hosts the module proxy serves predate SDK generation: each runs behind the
+# front built from scripts/toolchain/language-front against this CLI's code generators, installed
+# under the host's name; the host itself is in libexec/<language>/.
+# It is this project's own code: a change to its sources rebuilds it, as a new version would.
+front_stamp="$version $(cat "$module_dir/language-front/go.mod" "$module_dir"/language-front/*.go | cksum | cut -d' ' -f1)"
+build_front() {
+    go_build "$module_dir/language-front" . "$root/libexec/pulumi-language-front" "$version"
+    record_build "$root/libexec/pulumi-language-front" "$front_stamp"
+}
+
+# build_fronted_host <language> <host version>
+build_fronted_host() {
+    local lang=$1 host_version=$2
+    say "toolchain: building pulumi-language-$lang ($host_version host, $version SDK generator) from Go modules"
+    built_as "$root/libexec/pulumi-language-front" "$front_stamp" || build_front
+    go_build "$module_dir/language-$lang-host" "github.com/pulumi/pulumi/sdk/v3/$3" \
+        "$root/libexec/$lang/pulumi-language-$lang" "$host_version"
+    install -m 0755 "$root/libexec/pulumi-language-front" "$bin/pulumi-language-$lang"
+}
+
+# The Python host runs `pulumi-language-python-exec` from its own directory: the CLI release's copy.
+install_python_exec() {
     local sdk_dir exec_script
     sdk_dir=$(module_dir_of "$module_dir" "github.com/pulumi/pulumi/sdk/v3@$version")
     exec_script="$sdk_dir/python/cmd/pulumi-language-python-exec"
     [ -f "$exec_script" ] || fail "github.com/pulumi/pulumi/sdk/v3@$version has no python/cmd/pulumi-language-python-exec"
-    go_build "$module_dir/language-python-host" github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python \
-        "$python_libexec/pulumi-language-python" "$python_host_version"
-    install -m 0755 "$exec_script" "$python_libexec/pulumi-language-python-exec"
-    go_build "$module_dir/language-python" . "$bin/pulumi-language-python" "$version"
-    record_build "$bin/pulumi-language-python" "$python_build"
+    install -m 0755 "$exec_script" "$root/libexec/python/pulumi-language-python-exec"
 }
 
 # module_dir_of <module dir> <module@version>: where the module proxy's copy of it was unpacked.
@@ -184,10 +197,17 @@ yaml_version=$(required_version "$module_dir/language-yaml/go.mod" github.com/pu
 built_as "$bin/pulumi-language-yaml" "$yaml_version" || build_yaml_host
 
 python_host_version=$(required_version "$module_dir/language-python-host/go.mod" github.com/pulumi/pulumi/sdk/v3)
-python_libexec="$root/libexec/python"
 python_build="$python_host_version host, $version SDK generator"
-if ! built_as "$bin/pulumi-language-python" "$python_build" || [ ! -x "$python_libexec/pulumi-language-python" ]; then
-    build_python_host
+if ! built_as "$bin/pulumi-language-python" "$python_build, front $front_stamp" || [ ! -x "$root/libexec/python/pulumi-language-python" ]; then
+    build_fronted_host python "$python_host_version" python/cmd/pulumi-language-python
+    install_python_exec
+    record_build "$bin/pulumi-language-python" "$python_build, front $front_stamp"
+fi
+go_host_version=$(required_version "$module_dir/language-go-host/go.mod" github.com/pulumi/pulumi/sdk/v3)
+go_build_note="$go_host_version host, $version SDK generator"
+if ! built_as "$bin/pulumi-language-go" "$go_build_note, front $front_stamp" || [ ! -x "$root/libexec/go/pulumi-language-go" ]; then
+    build_fronted_host go "$go_host_version" go/pulumi-language-go
+    record_build "$bin/pulumi-language-go" "$go_build_note, front $front_stamp"
 fi
 python_venv="$root/python"
 build_python_venv
@@ -229,7 +249,8 @@ printf '  %-32s %s\n' "pulumi-language-yaml" "$bin/pulumi-language-yaml ($yaml_v
 printf '  %-32s %s\n' "pulumi-language-python" "$bin/pulumi-language-python ($python_build)"
 echo "    the $version host is not built: $(probe_module "$python_module")"
 printf '  %-32s %s\n' "Python SDK (virtualenv)" "$python_note"
-printf '  %-32s %s\n' "pulumi-language-go" "NOT BUILT: $(probe_module "$go_module")"
+printf '  %-32s %s\n' "pulumi-language-go" "$bin/pulumi-language-go ($go_build_note)"
+echo "    the $version host is not built: $(probe_module "$go_module")"
 echo
 echo "Environment (or: eval \"\$(bash scripts/toolchain.sh --env)\"):"
 printf '  %s\n' "${exports[@]}"

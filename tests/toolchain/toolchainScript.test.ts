@@ -14,6 +14,7 @@ const required = (dir: string, module: string) =>
   new RegExp(`${module.replace(/[./]/g, "\\$&")} (v\\S+)`).exec(fs.readFileSync(path.join(toolchainDir, dir, "go.mod"), "utf8"))![1];
 const yamlVersion = required("language-yaml", "github.com/pulumi/pulumi-yaml");
 const pythonHostVersion = required("language-python-host", "github.com/pulumi/pulumi/sdk/v3");
+const goHostVersion = required("language-go-host", "github.com/pulumi/pulumi/sdk/v3");
 const pythonRequirements = path.join(toolchainDir, "python-requirements.txt");
 const pythonSdkVersion = /^pulumi==(\S+)$/m.exec(fs.readFileSync(pythonRequirements, "utf8"))![1];
 
@@ -65,7 +66,7 @@ describe("scripts/toolchain.sh", () => {
     const hostBuild = builds.find((call) => call.endsWith("github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs"));
     expect(hostBuild).toContain(`/scripts/toolchain/language-nodejs :: build -mod=readonly`);
     expect(hostBuild).toContain(`version.Version=${languageVersion}`);
-    expect(builds).toHaveLength(5);
+    expect(builds).toHaveLength(6);
     const fetching = go.calls().filter((call) => !/ :: env /.test(call));
     expect(fetching.length).toBeGreaterThan(1);
     for (const call of fetching) {
@@ -73,7 +74,7 @@ describe("scripts/toolchain.sh", () => {
     }
 
     const bin = path.join(cache, version, "bin");
-    for (const file of ["pulumi", "pulumi-language-nodejs", "pulumi-language-yaml", "pulumi-language-python", "pulumi-resource-pulumi-nodejs", "pulumi-analyzer-policy"]) {
+    for (const file of ["pulumi", "pulumi-language-nodejs", "pulumi-language-yaml", "pulumi-language-python", "pulumi-language-go", "pulumi-resource-pulumi-nodejs", "pulumi-analyzer-policy"]) {
       expect(fs.statSync(path.join(bin, file)).mode & 0o111).not.toBe(0);
     }
     expect(first.stdout).toContain(`pulumi ${version} ready (built in`);
@@ -91,7 +92,7 @@ describe("scripts/toolchain.sh", () => {
     expect(go.calls().slice(callsBefore).filter((call) => / :: build /.test(call))).toEqual([]);
   });
 
-  test("builds the YAML host and the Python host behind its front, stamped, and the pinned Python SDK in a virtualenv, once", () => {
+  test("builds the YAML host, the Python and Go hosts behind one front, stamped, and the pinned Python SDK in a virtualenv, once", () => {
     const go = makeGo();
     const cache = tempCache();
     const first = run(go.path, cache);
@@ -105,9 +106,18 @@ describe("scripts/toolchain.sh", () => {
     const hostBuild = builds.find((call) => call.endsWith("github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python"));
     expect(hostBuild).toContain("/scripts/toolchain/language-python-host :: build -mod=readonly");
     expect(hostBuild).toContain(`version.Version=${pythonHostVersion}`);
-    const frontBuild = builds.find((call) => / -o \S+\/bin\/pulumi-language-python\.partial .* \.$/.test(call));
-    expect(frontBuild).toContain("/scripts/toolchain/language-python :: build -mod=readonly");
-    expect(frontBuild).toContain(`version.Version=${version}`);
+    const goHostBuild = builds.find((call) => call.endsWith("github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go"));
+    expect(goHostBuild).toContain("/scripts/toolchain/language-go-host :: build -mod=readonly");
+    expect(goHostBuild).toContain(`version.Version=${goHostVersion}`);
+    const frontBuilds = builds.filter((call) => call.includes("/scripts/toolchain/language-front :: build"));
+    expect(frontBuilds).toHaveLength(1);
+    expect(frontBuilds[0]).toMatch(/ -o \S+\/libexec\/pulumi-language-front\.partial .* \.$/);
+    expect(frontBuilds[0]).toContain(`version.Version=${version}`);
+    // The front is installed under each host's name; each host sits in libexec/<language>/.
+    const front = fs.readFileSync(path.join(cache, version, "libexec", "pulumi-language-front"));
+    expect(fs.readFileSync(path.join(cache, version, "bin", "pulumi-language-python"))).toEqual(front);
+    expect(fs.readFileSync(path.join(cache, version, "bin", "pulumi-language-go"))).toEqual(front);
+    expect(fs.statSync(path.join(cache, version, "libexec", "go", "pulumi-language-go")).mode & 0o111).not.toBe(0);
 
     // The host runs the exec script of the CLI's own release, from the host's directory.
     const libexec = path.join(cache, version, "libexec", "python");
@@ -122,11 +132,12 @@ describe("scripts/toolchain.sh", () => {
     expect(first.stdout).toContain(`(${pythonHostVersion} host, ${version} SDK generator)`);
     expect(first.stdout).toMatch(new RegExp(`Python SDK \\(virtualenv\\) +${venv} \\(${pythonSdkVersion.replace(/\./g, "\\.")}\\)`));
     expect(first.stdout).toMatch(/the v\S+ host is not built: github\.com\/pulumi\/pulumi\/sdk\/python\/cmd\/pulumi-language-python\/v3@v\S+: .*403 Forbidden/);
-    expect(first.stdout).toMatch(/pulumi-language-go +NOT BUILT: github\.com\/pulumi\/pulumi\/sdk\/go\/pulumi-language-go\/v3@v\S+: .*403 Forbidden/);
+    expect(first.stdout).toContain(`pulumi-language-go               ${bin}/pulumi-language-go (${goHostVersion} host, ${version} SDK generator)`);
+    expect(first.stdout).toMatch(/the v\S+ host is not built: github\.com\/pulumi\/pulumi\/sdk\/go\/pulumi-language-go\/v3@v\S+: .*403 Forbidden/);
 
     const second = run(go.path, cache);
     expect(second.code).toBe(0);
-    expect(go.calls().filter((call) => / :: build /.test(call))).toHaveLength(5);
+    expect(go.calls().filter((call) => / :: build /.test(call))).toHaveLength(6);
     expect(go.pythonCalls()).toHaveLength(2);
   });
 
@@ -143,6 +154,24 @@ describe("scripts/toolchain.sh", () => {
     expect(rebuilt).toHaveLength(1);
     expect(rebuilt[0]).toMatch(/pulumi-language-yaml$/);
     expect(go.pythonCalls().filter((call) => call.startsWith("python3 :: -m venv"))).toHaveLength(2);
+  });
+
+  test("a front built from other sources is rebuilt, once for both languages, and installed under both names", () => {
+    const go = makeGo();
+    const cache = tempCache();
+    expect(run(go.path, cache).code).toBe(0);
+    const libexec = path.join(cache, version, "libexec");
+    const bin = path.join(cache, version, "bin");
+    // What the records say after a build from sources with another checksum.
+    const records = [path.join(libexec, "pulumi-language-front.version"), path.join(bin, "pulumi-language-python.version"), path.join(bin, "pulumi-language-go.version")];
+    for (const file of records) fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/ \d+\n$/, " 12345\n"));
+    fs.writeFileSync(path.join(bin, "pulumi-language-go"), "stale");
+    const callsBefore = go.calls().length;
+    expect(run(go.path, cache).code).toBe(0);
+    const rebuilt = go.calls().slice(callsBefore).filter((call) => / :: build /.test(call));
+    expect(rebuilt.filter((call) => call.includes("/scripts/toolchain/language-front :: build"))).toHaveLength(1);
+    for (const file of records) expect(fs.readFileSync(file, "utf8")).not.toContain("12345");
+    expect(fs.readFileSync(path.join(bin, "pulumi-language-go"))).toEqual(fs.readFileSync(path.join(libexec, "pulumi-language-front")));
   });
 
   test("without the Python it names, only the Python SDK is missing, and the summary says so", () => {

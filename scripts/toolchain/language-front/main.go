@@ -1,9 +1,9 @@
-// pulumi-language-python as this toolchain builds it. The Go module proxy serves the Python
-// language host only inside github.com/pulumi/pulumi/sdk/v3 up to v3.79.0; that host runs
-// programs with the same protocol the newer CLI speaks, but predates SDK generation
-// (`pulumi package add`, `pulumi package gen-sdk`). This front starts that host next to it,
-// answers GeneratePackage and Link itself with the CLI's own Python code generator, and
-// forwards every other call to the host byte for byte.
+// pulumi-language-python and pulumi-language-go as this toolchain builds them. The Go module
+// proxy serves these language hosts only inside github.com/pulumi/pulumi/sdk/v3 (Python up to
+// v3.79.0, Go up to v3.66.0); those hosts run programs with the protocol the newer CLI speaks, but
+// predate SDK generation (`pulumi package add`, `pulumi package gen-sdk`). This front, installed
+// under the host's name, starts the host, answers GeneratePackage and Link itself with the CLI's
+// own code generator for the language, and forwards every other call to the host byte for byte.
 package main
 
 import (
@@ -17,18 +17,26 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 )
 
-// The host this front forwards to, relative to this executable (scripts/toolchain.sh puts it there).
-const hostRelativePath = "../libexec/python/pulumi-language-python"
+// A language this front serves: what it adds to the host's flags, and the calls it answers itself.
+type language struct {
+	hostFlags    func(binDir string) []string
+	localMethods map[string]func(grpc.ServerStream) error
+}
+
+var languages = map[string]language{
+	"python": {hostFlags: pythonHostFlags, localMethods: pythonMethods},
+	"go":     {hostFlags: func(string) []string { return nil }, localMethods: goMethods},
+}
 
 func main() {
+	name := filepath.Base(os.Args[0])
 	if err := run(); err != nil {
-		fmt.Fprintf(os.Stderr, "pulumi-language-python: %v\n", err)
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
 		os.Exit(1)
 	}
 }
@@ -38,11 +46,14 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	hostPath := filepath.Join(filepath.Dir(self), hostRelativePath)
-	args := os.Args[1:]
-	if venv := virtualenv(filepath.Dir(self)); venv != "" {
-		args = append([]string{"-virtualenv=" + venv}, args...)
+	name := filepath.Base(self)
+	lang, ok := languages[strings.TrimPrefix(name, "pulumi-language-")]
+	if !ok {
+		return fmt.Errorf("installed as %s: expected pulumi-language-python or pulumi-language-go", name)
 	}
+	// The host, under its own name, in ../libexec/<language>/ (scripts/toolchain.sh puts it there).
+	hostPath := filepath.Join(filepath.Dir(self), "..", "libexec", strings.TrimPrefix(name, "pulumi-language-"), name)
+	args := append(lang.hostFlags(filepath.Dir(self)), os.Args[1:]...)
 	host := exec.Command(hostPath, args...)
 	host.Stderr = os.Stderr
 	stopWithParent(host)
@@ -77,7 +88,7 @@ func run() error {
 	server := grpc.NewServer(
 		grpc.ForceServerCodec(rawCodec{}),
 		grpc.MaxRecvMsgSize(1<<30), grpc.MaxSendMsgSize(1<<30),
-		grpc.UnknownServiceHandler(func(_ any, stream grpc.ServerStream) error { return handle(conn, stream) }),
+		grpc.UnknownServiceHandler(func(_ any, stream grpc.ServerStream) error { return handle(conn, lang, stream) }),
 	)
 	fmt.Printf("%d\n", listener.Addr().(*net.TCPAddr).Port)
 	go func() {
@@ -87,36 +98,9 @@ func run() error {
 	return server.Serve(listener)
 }
 
-// virtualenv is the one the program runs in. The CLI no longer passes Pulumi.yaml's runtime
-// options as flags (it sends them with each request), and the host reads only flags: the project
-// file of the directory the CLI starts the host in is read here. Without a `virtualenv` option,
-// an activated virtualenv is used, else the toolchain's (next to this executable's directory).
-func virtualenv(binDir string) string {
-	if cwd, err := os.Getwd(); err == nil {
-		if projectFile, err := workspace.DetectProjectPathFrom(cwd); err == nil && projectFile != "" {
-			if project, err := workspace.LoadProject(projectFile); err == nil {
-				if venv, ok := project.Runtime.Options()["virtualenv"].(string); ok && venv != "" {
-					if !filepath.IsAbs(venv) {
-						venv = filepath.Join(filepath.Dir(projectFile), venv)
-					}
-					return venv
-				}
-			}
-		}
-	}
-	if venv := os.Getenv("VIRTUAL_ENV"); venv != "" {
-		return venv
-	}
-	toolchainVenv := filepath.Join(binDir, "..", "python")
-	if _, err := os.Stat(filepath.Join(toolchainVenv, "bin", "python")); err == nil {
-		return filepath.Clean(toolchainVenv)
-	}
-	return ""
-}
-
-func handle(conn *grpc.ClientConn, stream grpc.ServerStream) error {
+func handle(conn *grpc.ClientConn, lang language, stream grpc.ServerStream) error {
 	method, _ := grpc.MethodFromServerStream(stream)
-	if local, ok := localMethods[method]; ok {
+	if local, ok := lang.localMethods[method]; ok {
 		return local(stream)
 	}
 	return forward(conn, method, stream)
