@@ -80,14 +80,25 @@ export class EngineWorkspace {
     };
   }
 
-  /** A new stack of `program` in its own work dir, with plain and secret config set. */
+  /** A new stack of `program` (run in this process) in its own work dir, with plain and secret config set. */
   async stack(projectName: string, stackName: string, program: PulumiFn, config: Record<string, string> = {}, secrets: Record<string, string> = {}): Promise<Stack> {
-    this.command ??= await PulumiCommand.get({ root: this.cli.root, skipVersionCheck: true });
     const workDir = fs.mkdtempSync(path.join(this.base, "work-"));
-    const stack = await LocalWorkspace.createOrSelectStack({ projectName, stackName, program }, { workDir, envVars: this.env, pulumiCommand: this.command });
-    for (const [key, value] of Object.entries(config)) await stack.setConfig(key, { value });
-    for (const [key, value] of Object.entries(secrets)) await stack.setConfig(key, { value, secret: true });
-    return stack;
+    const stack = await LocalWorkspace.createOrSelectStack({ projectName, stackName, program }, { workDir, envVars: this.env, pulumiCommand: await this.pulumiCommand() });
+    return configured(stack, config, secrets);
+  }
+
+  /**
+   * A new stack of the Pulumi project in `workDir` (its Pulumi.yaml and program): each operation
+   * runs the program in a fresh process through the language host, as `pulumi up` does.
+   */
+  async projectStack(workDir: string, stackName: string, config: Record<string, string> = {}, secrets: Record<string, string> = {}): Promise<Stack> {
+    const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { envVars: this.env, pulumiCommand: await this.pulumiCommand() });
+    return configured(stack, config, secrets);
+  }
+
+  private async pulumiCommand(): Promise<PulumiCommand> {
+    this.command ??= await PulumiCommand.get({ root: this.cli.root, skipVersionCheck: true });
+    return this.command;
   }
 
   /** `pulumi stack export` as a user runs it: secrets stay ciphertext (the Automation API's export decrypts them). */
@@ -103,4 +114,10 @@ export class EngineWorkspace {
   cleanup(): void {
     fs.rmSync(this.base, { recursive: true, force: true });
   }
+}
+
+async function configured(stack: Stack, config: Record<string, string>, secrets: Record<string, string>): Promise<Stack> {
+  for (const [key, value] of Object.entries(config)) await stack.setConfig(key, { value });
+  for (const [key, value] of Object.entries(secrets)) await stack.setConfig(key, { value, secret: true });
+  return stack;
 }
