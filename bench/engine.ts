@@ -11,11 +11,11 @@ import * as path from "path";
 import { bareProgram, Package, REPLICAS, setProgram } from "./enginePrograms";
 import { BUILD, installCompiled } from "./installed";
 import { median, round } from "./emulated";
+import { pairedRatio, profile, stateBytes, Timed } from "./engineFigures";
 import { Row, table } from "./report";
 
 const TOKEN = "bench-engine-token";
 const PROJECT = "bench";
-const DYNAMIC = "pulumi-nodejs:dynamic/";
 
 interface Options {
   runs: number;
@@ -59,14 +59,6 @@ function writeProject(projectRoot: string, name: "set" | "bare"): string {
   return dir;
 }
 
-/** One engine operation: wall time, and when (ms from its start) each resource step began and ended. */
-interface Timed {
-  ms: number;
-  /** From the engine's last event to the end of the operation: the engine and its plugins shutting down. */
-  tailMs: number;
-  steps: Map<string, { type: string; op: string; startMs?: number; endMs?: number }>;
-}
-
 async function timedOp(op: (hooks: { onEvent: (e: EngineEvent) => void }) => Promise<unknown>): Promise<Timed> {
   const steps: Timed["steps"] = new Map();
   const start = performance.now();
@@ -86,37 +78,6 @@ async function timedOp(op: (hooks: { onEvent: (e: EngineEvent) => void }) => Pro
 
 const up = (stack: Stack) => timedOp((hooks) => stack.up(hooks));
 const preview = (stack: Stack) => timedOp((hooks) => stack.preview(hooks));
-
-/** Per resource type: median time of its steps that did something, over every run given. */
-function profile(runs: Timed[]): Record<string, { op: string; medianMs: number; count: number }> {
-  const byType = new Map<string, { op: string; ms: number[] }>();
-  for (const run of runs) {
-    for (const step of run.steps.values()) {
-      if (step.startMs === undefined || step.endMs === undefined || step.op === "same") continue;
-      const key = `${step.op} ${step.type}`;
-      const entry = byType.get(key) ?? { op: step.op, ms: [] };
-      entry.ms.push(step.endMs - step.startMs);
-      byType.set(key, entry);
-    }
-  }
-  return Object.fromEntries([...byType].map(([key, { op, ms }]) => [key, { op, medianMs: Math.round(median(ms)), count: ms.length }]));
-}
-
-/** Bytes of each resource's entry in `pulumi stack export`, dynamic ones apart. */
-function stateBytes(exported: string): { dynamicCount: number; perDynamic: number; serializedProviderPerDynamic: number; perService: number } {
-  const deployment = (JSON.parse(exported) as { deployment: { resources: Array<{ type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }> } }).deployment;
-  const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
-  const dynamic = deployment.resources.filter((r) => r.type.startsWith(DYNAMIC));
-  const services = deployment.resources.filter((r) => r.type === "aiven:index/valkey:Valkey");
-  const providerBytes = dynamic.map((r) => bytes(r.inputs?.__provider ?? "") + bytes(r.outputs?.__provider ?? ""));
-  const mean = (values: number[]) => (values.length === 0 ? 0 : Math.round(values.reduce((a, b) => a + b, 0) / values.length));
-  return {
-    dynamicCount: dynamic.length,
-    perDynamic: mean(dynamic.map(bytes)),
-    serializedProviderPerDynamic: mean(providerBytes),
-    perService: mean(services.map(bytes)),
-  };
-}
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
@@ -194,8 +155,6 @@ async function main(): Promise<number> {
   }
 
   const med = (list: Timed[]) => median(list.map((t) => t.ms));
-  // Each round's two sides ran back to back, under the same load: the median of their ratios.
-  const pairedRatio = (a: Timed[], b: Timed[], add = 0) => median(a.map((t, i) => t.ms / (b[i].ms + add)));
   const ratios = {
     up: pairedRatio(times.setUp, times.bareUp),
     promotion: pairedRatio(times.promotionUp, times.noopUp, options.promoteMs),
