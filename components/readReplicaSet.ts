@@ -1,5 +1,6 @@
 import * as aiven from "@pulumi/aiven";
 import * as pulumi from "@pulumi/pulumi";
+import { resolveApiUrl } from "../provider/credentials";
 import type { ReplicaPromotionArgs } from "../provider/replicaPromotion";
 import { dynamicHelperResources } from "./helperResources";
 import type { HelperResources, ReplicationCheckResource } from "./helperResources";
@@ -46,7 +47,8 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
   public readonly replicationCheck?: ReplicationCheckResource;
 
   constructor(name: string, args: ReadReplicaSetArgs, opts?: pulumi.ComponentResourceOptions) {
-    const issues = [...validateReadReplicaSet(args), ...tokenIssues(args)];
+    const ownProvider = hasAivenProvider(opts);
+    const issues = [...validateReadReplicaSet(args), ...tokenIssues(args), ...apiUrlIssues(args, ownProvider)];
     if (issues.length > 0) throw new PreflightError(issues);
 
     super(READ_REPLICA_SET_TYPE, name, {}, opts);
@@ -54,7 +56,7 @@ export class ReadReplicaSet extends pulumi.ComponentResource {
 
     // The token given only as an argument must reach the services too, not only the set's checks.
     const tokenProvider =
-      args.apiToken !== undefined && !hasAivenProvider(opts)
+      args.apiToken !== undefined && !ownProvider
         ? new aiven.Provider(`${name}-aiven`, { apiToken: pulumi.secret(args.apiToken) }, { parent: this })
         : undefined;
     const childOptions = (extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions => ({
@@ -256,6 +258,26 @@ function tokenIssues(args: ReadReplicaSetArgs): PreflightIssue[] {
       message:
         "no Aiven API token found; pass the apiToken argument, set the secret config aiven:apiToken " +
         "(pulumi config set --secret aiven:apiToken ...), or set the AIVEN_TOKEN environment variable",
+    },
+  ];
+}
+
+/**
+ * Aiven's provider takes its API URL only from AIVEN_WEB_URL (in the environment `pulumi` runs in),
+ * so an apiUrl elsewhere would send the services and the set's own resources to different APIs.
+ * With an Aiven provider of the user's own, the user has chosen where the services go.
+ */
+function apiUrlIssues(args: ReadReplicaSetArgs, ownProvider: boolean): PreflightIssue[] {
+  if (typeof args.apiUrl !== "string" || ownProvider) return [];
+  const envUrl = process.env.AIVEN_WEB_URL?.trim() || undefined;
+  if (envUrl !== undefined && resolveApiUrl(args.apiUrl) === resolveApiUrl(envUrl)) return [];
+  return [
+    {
+      path: "apiUrl",
+      message:
+        `'${args.apiUrl}' is not where the services would be created: Aiven's Pulumi provider takes its API URL ` +
+        `only from the AIVEN_WEB_URL environment variable (${envUrl === undefined ? "unset, so https://api.aiven.io" : `'${envUrl}'`}); ` +
+        "set AIVEN_WEB_URL to this URL where pulumi runs, or leave apiUrl unset",
     },
   ];
 }

@@ -1,11 +1,13 @@
-// One token for the whole set: a token given only as `apiToken` reaches the aiven.Valkey/aiven.Redis
-// children through a provider the set creates, unless the user gave an Aiven provider of their own.
+// One token and one API URL for the whole set: a token given only as `apiToken` reaches the
+// aiven.Valkey/aiven.Redis children through a provider the set creates (unless the user gave an Aiven
+// provider of their own), and an apiUrl that Aiven's provider would not use (it reads only
+// AIVEN_WEB_URL) is refused before anything is registered.
 import * as aiven from "@pulumi/aiven";
 import * as pulumi from "@pulumi/pulumi";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import { installRecordingMocks } from "../helpers/recordingMocks";
-import { ReadReplicaSet, ReadReplicaSetArgs } from "../../index";
+import { PreflightError, ReadReplicaSet, ReadReplicaSetArgs } from "../../index";
 
 type Mocks = Awaited<ReturnType<typeof installRecordingMocks>>;
 let mocks: Mocks;
@@ -85,5 +87,52 @@ describe("apiToken", () => {
     await mocks.settle();
     expect(registered("child-aiven")).toBeUndefined();
     expect(providers.get("child-primary")).toMatch(/pulumi:providers:aiven::inherited::/);
+  });
+});
+
+describe("apiUrl", () => {
+  test("refused when AIVEN_WEB_URL is unset: the services would go to api.aiven.io, the checks elsewhere", () => {
+    const attempt = () => new ReadReplicaSet("split", args({ apiUrl: "http://127.0.0.1:4000" }));
+    expect(attempt).toThrow(PreflightError);
+    try {
+      attempt();
+    } catch (e) {
+      expect((e as PreflightError).issues).toEqual([{ path: "apiUrl", message: expect.stringContaining("AIVEN_WEB_URL") }]);
+      expect((e as PreflightError).issues[0].message).toContain("https://api.aiven.io");
+    }
+  });
+
+  test("refused when AIVEN_WEB_URL names another API, with both URLs in the message; nothing is registered", async () => {
+    process.env.AIVEN_WEB_URL = "http://127.0.0.1:5000";
+    expect(() => new ReadReplicaSet("split", args({ apiUrl: "http://127.0.0.1:4000" }))).toThrow(/'http:\/\/127\.0\.0\.1:4000'.*'http:\/\/127\.0\.0\.1:5000'/s);
+    await mocks.settle();
+    expect(mocks.registrations).toEqual([]);
+  });
+
+  test("reported together with the other issues", () => {
+    try {
+      new ReadReplicaSet("many", args({ apiUrl: "http://127.0.0.1:4000", replicas: [{ name: "Bad_Name" }] }));
+      throw new Error("expected a PreflightError");
+    } catch (e) {
+      expect((e as PreflightError).issues.map((i) => i.path).sort()).toEqual(["apiUrl", "replicas[0].name"]);
+    }
+  });
+
+  test.each(["http://127.0.0.1:4000", "http://127.0.0.1:4000/", "http://127.0.0.1:4000/v1"])(
+    "accepted when AIVEN_WEB_URL is the same API (%s)",
+    async (envUrl) => {
+      process.env.AIVEN_WEB_URL = envUrl;
+      const set = new ReadReplicaSet("same", args({ apiUrl: "http://127.0.0.1:4000" }));
+      await mocks.settle();
+      expect(set.replicas).toHaveLength(1);
+      expect(registered("same-readiness")?.inputs.apiUrl).toBe("http://127.0.0.1:4000");
+    },
+  );
+
+  test("accepted with an Aiven provider of the user's own: the user chose where the services go", async () => {
+    const own = new aiven.Provider("own-url", {});
+    const set = new ReadReplicaSet("ownurl", args({ apiUrl: "http://127.0.0.1:4000" }), { providers: { aiven: own } });
+    await mocks.settle();
+    expect(set.replicas).toHaveLength(1);
   });
 });

@@ -162,6 +162,8 @@ describe("ReadReplicaSet children", () => {
     // Without an engine, pulumi.log.warn writes to console.warn: captured here and asserted.
     const warned: string[] = [];
     const warn = jest.spyOn(console, "warn").mockImplementation((...parts: unknown[]) => void warned.push(parts.join(" ")));
+    // apiUrl is honoured only where Aiven's provider reads the same URL from AIVEN_WEB_URL.
+    process.env.AIVEN_WEB_URL = "http://127.0.0.1:9999/";
     try {
       new ReadReplicaSet("legacy", {
         project: "acme",
@@ -177,6 +179,7 @@ describe("ReadReplicaSet children", () => {
       await mocks.settle();
     } finally {
       warn.mockRestore();
+      delete process.env.AIVEN_WEB_URL;
     }
     expect(warned).toEqual([expect.stringMatching(/Aiven for Caching \(service type redis\) reached end of life on 2025-03-31.*serviceType 'valkey'/)]);
 
