@@ -1,8 +1,8 @@
 // ReadReplicaSet used from other Pulumi languages through the package's own plugin: the YAML and
-// Python examples, each added to its project with `pulumi package add`, deployed by the real
-// engine with Aiven's resource plugin against the emulator.
+// Python examples and a Go program, each added to its project with `pulumi package add`, deployed
+// by the real engine with Aiven's resource plugin against the emulator.
 import type { InlineProgramArgs, LocalProgramArgs } from "@pulumi/pulumi/automation";
-import { execFile } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
@@ -26,27 +26,30 @@ function componentPackageSkipReason(): string | undefined {
   const missing = [
     ["pulumi-language-yaml", path.join(bin, "pulumi-language-yaml")],
     ["pulumi-language-python", path.join(bin, "pulumi-language-python")],
+    ["pulumi-language-go", path.join(bin, "pulumi-language-go")],
     ["the Python SDK's virtualenv", path.join(toolchain.root, "python", "bin", "python")],
   ].filter(([, file]) => !fs.existsSync(file));
   if (missing.length > 0) return `${missing.map(([what]) => what).join(", ")} not in the toolchain: run \`npm run toolchain\``;
   if (!fs.existsSync(LAUNCHER)) return `no package plugin at ${LAUNCHER}`;
+  try {
+    execFileSync("go", ["version"], { stdio: "ignore" });
+  } catch {
+    return "no `go` on PATH: the Go language host compiles Go programs with it";
+  }
   if (!fs.existsSync(path.join(ROOT, "dist", "packageProvider", "main.js"))) return "the package is not built: run `npm run build`";
   return undefined;
 }
 
 /**
- * A copy of an example directory in a fresh work dir, with the package added by `pulumi package add`
- * given the plugin's launcher (which generates the SDK and links it). The CLI records the package
- * by name and version, which only an installed plugin would answer: the entry is pointed at the
- * plugin's directory, as the examples' READMEs say.
+ * A fresh work dir that `populate` fills (and returns the environment `pulumi package add` needs),
+ * with the package added by `pulumi package add` given the plugin's launcher (which generates the
+ * SDK, links it and installs the program's dependencies). The CLI records the package by name and
+ * version, which only an installed plugin would answer: the entry is pointed at the plugin's
+ * directory, as the examples' READMEs say.
  */
-async function projectWithPackage(ctx: EngineContext, example: string, prepare?: (dir: string) => Promise<Record<string, string>>): Promise<string> {
+async function projectWithPackage(ctx: EngineContext, populate: (dir: string) => Promise<Record<string, string>>): Promise<string> {
   const dir = ctx.newWorkDir();
-  const source = path.join(ROOT, "examples", example);
-  for (const file of fs.readdirSync(source)) {
-    if (/^(README\.md|venv|sdks|__pycache__|Pulumi\..+\.yaml)$/.test(file)) continue;
-    fs.cpSync(path.join(source, file), path.join(dir, file), { recursive: true });
-  }
+  const env = await populate(dir);
   const projectFile = path.join(dir, "Pulumi.yaml");
   const pointAtPluginDir = () => {
     const project = YAML.parse(fs.readFileSync(projectFile, "utf8")) as { packages?: Record<string, string> };
@@ -57,10 +60,61 @@ async function projectWithPackage(ctx: EngineContext, example: string, prepare?:
   };
   // An example's own entry is relative to the example's directory, not to this copy.
   pointAtPluginDir();
-  const env = prepare ? await prepare(dir) : {};
   await pulumi(ctx, dir, ["package", "add", LAUNCHER], env);
   expect(pointAtPluginDir()).toBe(true);
   return dir;
+}
+
+/** Copies an example's program (not its README, virtualenv, SDKs or stack files) into `dir`. */
+function copyExample(example: string, dir: string): void {
+  const source = path.join(ROOT, "examples", example);
+  for (const file of fs.readdirSync(source)) {
+    if (/^(README\.md|venv|sdks|__pycache__|Pulumi\..+\.yaml)$/.test(file)) continue;
+    fs.cpSync(path.join(source, file), path.join(dir, file), { recursive: true });
+  }
+}
+
+// A Go program of the same set; the SDK's import path is the one `pulumi package add` generates.
+const GO_PROGRAM = `package main
+
+import (
+	"example.com/pulumi-aiven-read-replicas/sdk/go/aivenreadreplicas"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+)
+
+func main() {
+	pulumi.Run(func(ctx *pulumi.Context) error {
+		cfg := config.New(ctx, "")
+		pollSeconds := cfg.GetFloat64("pollSeconds")
+		set, err := aivenreadreplicas.NewReadReplicaSet(ctx, "cache", &aivenreadreplicas.ReadReplicaSetArgs{
+			Project: pulumi.String(cfg.Require("aivenProject")),
+			Primary: aivenreadreplicas.PrimarySpecArgs{Name: pulumi.String("go-primary"), Plan: pulumi.StringPtr("business-4")},
+			Replicas: []aivenreadreplicas.ReplicaSpecArgs{
+				{Name: pulumi.String("go-replica-a"), Promote: pulumi.BoolPtr(cfg.GetBool("promoteA"))},
+				{Name: pulumi.String("go-replica-b")},
+			},
+			PollSeconds: &pollSeconds,
+		})
+		if err != nil {
+			return err
+		}
+		ctx.Export("primaryServiceName", set.PrimaryServiceName)
+		ctx.Export("replicaServiceNames", set.ReplicaServiceNames)
+		ctx.Export("replicaPromoted", set.ReplicaPromoted)
+		ctx.Export("writeEndpoint", set.WriteEndpoint)
+		return nil
+	})
+}
+`;
+
+async function goProject(dir: string): Promise<Record<string, string>> {
+  if (!toolchain.found) throw new Error(`no toolchain: ${toolchain.reason}`);
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: go-consumer\nruntime: go\n");
+  fs.writeFileSync(path.join(dir, "go.mod"), `module goconsumer\n\ngo 1.26\n\nrequire github.com/pulumi/pulumi/sdk/v3 ${toolchain.version}\n`);
+  fs.writeFileSync(path.join(dir, "main.go"), GO_PROGRAM);
+  // Go never fetches another Go toolchain here.
+  return { GOTOOLCHAIN: "local" };
 }
 
 async function pulumi(ctx: EngineContext, cwd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
@@ -115,7 +169,7 @@ const describeIfReady = (name: string, body: () => void) => {
   describe.skip(name, body);
 };
 
-describeIfReady("ReadReplicaSet from YAML and Python through `pulumi package add`", () => {
+describeIfReady("ReadReplicaSet from YAML, Python and Go through `pulumi package add`", () => {
   let aiven: Fixture;
   let ctx: EngineContext;
   let yamlDir: string;
@@ -124,7 +178,10 @@ describeIfReady("ReadReplicaSet from YAML and Python through `pulumi package add
   beforeAll(async () => {
     aiven = await startFixture();
     ctx = engineContext(aiven.emulator.url);
-    yamlDir = await projectWithPackage(ctx, "yaml-gitops");
+    yamlDir = await projectWithPackage(ctx, async (dir) => {
+      copyExample("yaml-gitops", dir);
+      return {};
+    });
   });
 
   afterAll(async () => {
@@ -147,15 +204,24 @@ describeIfReady("ReadReplicaSet from YAML and Python through `pulumi package add
     expect(types.filter((t) => t !== "pulumi:pulumi:Stack" && !t.startsWith("pulumi:providers:"))).toEqual([]);
   });
 
-  test("up of the YAML and the Python program (side by side): a primary and two replicas each, each replica linked once to its primary", async () => {
+  test("up of the YAML, Python and Go programs (side by side): a primary and two replicas each, each replica linked once to its primary", async () => {
     const yamlNames = { primary: "yaml-primary", a: "yaml-replica-a", b: "yaml-replica-b" };
     const yamlStack = await projectStack(ctx, yamlDir, "dev", { aivenProject: PROJECT, primaryName: yamlNames.primary, replicaAName: yamlNames.a, replicaBName: yamlNames.b, ...FAST }, aiven);
     deployments.push({ language: "yaml", names: yamlNames, stack: yamlStack, promoteA: () => yamlStack.setConfig("promoteA", "true") });
 
-    const pythonProject = await projectWithPackage(ctx, "python-basic", offlineVirtualenv);
+    const [pythonDir, goDir] = await Promise.all([
+      projectWithPackage(ctx, async (dir) => {
+        copyExample("python-basic", dir);
+        return offlineVirtualenv(dir);
+      }),
+      projectWithPackage(ctx, goProject),
+    ]);
     const pythonNames = { primary: "py-primary", a: "py-replica-a", b: "py-replica-b" };
-    const pythonStack = await projectStack(ctx, pythonProject, "dev", { aivenProject: PROJECT, namePrefix: "py", ...FAST }, aiven);
+    const pythonStack = await projectStack(ctx, pythonDir, "dev", { aivenProject: PROJECT, namePrefix: "py", ...FAST }, aiven);
     deployments.push({ language: "python", names: pythonNames, stack: pythonStack, promoteA: () => pythonStack.setConfig("promote", pythonNames.a) });
+    const goNames = { primary: "go-primary", a: "go-replica-a", b: "go-replica-b" };
+    const goStack = await projectStack(ctx, goDir, "dev", { aivenProject: PROJECT, ...FAST }, aiven);
+    deployments.push({ language: "go", names: goNames, stack: goStack, promoteA: () => goStack.setConfig("promoteA", "true") });
 
     const results = await Promise.all(deployments.map(async (d) => ({ d, up: await d.stack.up() })));
     for (const { d, up } of results) {
@@ -175,7 +241,7 @@ describeIfReady("ReadReplicaSet from YAML and Python through `pulumi package add
   });
 
   test("data written to each primary is read back from both of its replicas", async () => {
-    expect(deployments).toHaveLength(2);
+    expect(deployments).toHaveLength(3);
     if (!aiven.emulator.enginesEnabled) {
       console.log("replication not checked: redis-server is not on PATH, so the emulator runs no engines");
       return;
@@ -190,7 +256,7 @@ describeIfReady("ReadReplicaSet from YAML and Python through `pulumi package add
   });
 
   test("promotion by config and up again: exactly one integration deleted per program, nothing replaced", async () => {
-    expect(deployments).toHaveLength(2);
+    expect(deployments).toHaveLength(3);
     const linkIds = new Map<string, string>();
     for (const d of deployments) {
       const link = (await aiven.service(d.names.a)).service_integrations.find((i) => i.dest_service === d.names.a)!;
@@ -214,9 +280,9 @@ describeIfReady("ReadReplicaSet from YAML and Python through `pulumi package add
   });
 
   test("the token and every password and URI appear only as ciphertext: stack exports, backend files, engine output", async () => {
-    expect(deployments).toHaveLength(2);
+    expect(deployments).toHaveLength(3);
     const secrets = await aiven.secrets();
-    expect(secrets.length).toBeGreaterThanOrEqual(1 + 2 * 6);
+    expect(secrets.length).toBeGreaterThanOrEqual(1 + 2 * 9);
     const exported = await Promise.all(deployments.map((d) => d.stack.exportText()));
     for (const text of exported) expect(occurrences(text, '"ciphertext"')).toBeGreaterThanOrEqual(1);
     const places = [
@@ -230,7 +296,7 @@ describeIfReady("ReadReplicaSet from YAML and Python through `pulumi package add
   });
 
   test("destroy leaves no service and no integration behind", async () => {
-    expect(deployments).toHaveLength(2);
+    expect(deployments).toHaveLength(3);
     await Promise.all(deployments.map((d) => d.stack.destroy()));
     expect(await aiven.services()).toEqual([]);
     expect(await aiven.links()).toEqual([]);
