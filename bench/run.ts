@@ -1,7 +1,6 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { setProgressLogger } from "../provider/waitFor";
 import { measureConstruct } from "./construct";
 import { Emulated } from "./emulated";
 import { BenchOptions, parseOptions } from "./options";
@@ -31,64 +30,59 @@ export interface BenchRun {
 
 /** Every figure in one process, so that the ratios compare timings taken side by side. */
 export async function runBench(options: BenchOptions, componentDeploy: { run: ComponentDeploy; method: string } = harnessDeploy): Promise<BenchRun> {
-  setProgressLogger(() => undefined);
   const delays = { buildMs: options.buildMs, backupMs: options.backupMs, promoteMs: options.promoteMs };
   const started = Date.now();
+  // First: it needs a process where Pulumi has serialized nothing yet.
+  const coldStart = await measureColdStart(componentDeploy.run, options.replicas, options.pollSeconds);
+  const emu = await Emulated.start(delays);
+  let provisioning, promotion;
   try {
-    // First: it needs a process where Pulumi has serialized nothing yet.
-    const coldStart = await measureColdStart(componentDeploy.run, options.replicas, options.pollSeconds);
-    const emu = await Emulated.start(delays);
-    let provisioning, promotion;
-    try {
-      provisioning = await measureProvisioning(emu, componentDeploy, options.replicas, options.pollSeconds);
-      promotion = await measurePromotion(emu, options.pollSeconds, options.promoteMs);
-    } finally {
-      await emu.close();
-    }
-    // Real engines only here: redis-server start-up would blur the control-plane timings above.
-    const engines = await Emulated.start({ buildMs: 50, backupMs: 0, promoteMs: 0 }, "auto");
-    let replication;
-    try {
-      replication = await measureReplication(engines, options.canaries);
-    } finally {
-      await engines.close();
-    }
-    const serialized = await measureSerialized();
-    const construct = await measureConstruct(options.constructRuns);
-
-    const bytes = serialized.installed ?? serialized.sourceTree;
-    const results: Results = {
-      "provisioning.ratio": provisioning.ratio,
-      "provisioning.serialRatio": provisioning.serialRatio,
-      "provisioning.coldStartMs": coldStart.installedMs ?? coldStart.sourceTreeMs,
-      "provisioning.coldStartMsSourceTree": coldStart.sourceTreeMs,
-      "promotion.apiCalls": promotion.apiCalls,
-      "promotion.polls": promotion.polls,
-      "promotion.ratio": promotion.ratio,
-      "construct.msPer5Replicas": construct.msPer5Replicas,
-      "provider.serializedBytes": bytes,
-      "provider.serializedBytesSourceTree": serialized.sourceTree,
-      "replication.lagMsP50": replication.lagMsP50,
-      "replication.lagMsP99": replication.lagMsP99,
-      details: { coldStart, provisioning, promotion, construct, serialized, replication },
-      delays,
-      sizes: {
-        replicas: options.replicas,
-        canaries: options.canaries,
-        constructRuns: options.constructRuns,
-        pollSeconds: options.pollSeconds,
-        smoke: options.smoke,
-      },
-      cores: os.cpus().length,
-      node: process.version,
-      date: new Date().toISOString(),
-      benchSeconds: 0,
-    };
-    results.benchSeconds = Math.round((Date.now() - started) / 100) / 10;
-    return { results, rows: rowsOf(results, serialized.installed === null) };
+    provisioning = await measureProvisioning(emu, componentDeploy, options.replicas, options.pollSeconds);
+    promotion = await measurePromotion(emu, options.pollSeconds, options.promoteMs);
   } finally {
-    setProgressLogger(undefined);
+    await emu.close();
   }
+  // Real engines only here: redis-server start-up would blur the control-plane timings above.
+  const engines = await Emulated.start({ buildMs: 50, backupMs: 0, promoteMs: 0 }, "auto");
+  let replication;
+  try {
+    replication = await measureReplication(engines, options.canaries);
+  } finally {
+    await engines.close();
+  }
+  const serialized = await measureSerialized();
+  const construct = await measureConstruct(options.constructRuns);
+
+  const bytes = serialized.installed ?? serialized.sourceTree;
+  const results: Results = {
+    "provisioning.ratio": provisioning.ratio,
+    "provisioning.serialRatio": provisioning.serialRatio,
+    "provisioning.coldStartMs": coldStart.installedMs ?? coldStart.sourceTreeMs,
+    "provisioning.coldStartMsSourceTree": coldStart.sourceTreeMs,
+    "promotion.apiCalls": promotion.apiCalls,
+    "promotion.polls": promotion.polls,
+    "promotion.ratio": promotion.ratio,
+    "construct.msPer5Replicas": construct.msPer5Replicas,
+    "provider.serializedBytes": bytes,
+    "provider.serializedBytesSourceTree": serialized.sourceTree,
+    "replication.lagMsP50": replication.lagMsP50,
+    "replication.lagMsP99": replication.lagMsP99,
+    details: { coldStart, provisioning, promotion, construct, serialized, replication },
+    delays,
+    sizes: {
+      replicas: options.replicas,
+      canaries: options.canaries,
+      constructRuns: options.constructRuns,
+      pollSeconds: options.pollSeconds,
+      smoke: options.smoke,
+    },
+    cores: os.cpus().length,
+    node: process.version,
+    date: new Date().toISOString(),
+    benchSeconds: 0,
+  };
+  results.benchSeconds = Math.round((Date.now() - started) / 100) / 10;
+  return { results, rows: rowsOf(results, serialized.installed === null) };
 }
 
 function rowsOf(r: Results, sourceTreeOnly: boolean): Row[] {

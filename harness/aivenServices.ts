@@ -1,6 +1,6 @@
-// The calls @pulumi/aiven's Valkey and Redis resources make against the Aiven API: create with the
-// same fields, a PUT for a changed plan, cloud or termination protection, the wait for RUNNING, the
-// state back. Which changes Aiven's provider refuses is the real provider's to show.
+// The Aiven API calls of @pulumi/aiven's Valkey and Redis: create with the same fields, a PUT for a
+// changed plan, cloud or termination protection, the wait for RUNNING. Which changes Aiven's provider
+// refuses is for the real one to show.
 import { AivenClient, ifNotFound } from "../provider/aivenClient";
 import type { AivenService, AivenUpdateServiceRequest } from "../provider/aivenTypes";
 import { waitFor } from "../provider/waitFor";
@@ -43,16 +43,10 @@ export async function applyService(client: AivenClient, serviceType: string, inp
       service_integrations: (inputs.serviceIntegrations ?? []).map((i) => ({ integration_type: i.integrationType, source_service: i.sourceServiceName })),
     });
   }
-  const running = await waitFor({
-    what: `${serviceType} '${name}' to be RUNNING`,
-    deadline: Date.now() + wait.timeoutMs,
-    timeoutSeconds: wait.timeoutMs / 1000,
-    pollMs: wait.pollMs,
-    poll: () => client.getService(project, name),
-    done: (service) => service.state === "RUNNING",
-    describe: (service) => service.state,
-    log: wait.log,
-  });
+  const poll = () => client.getService(project, name);
+  const { pollMs, timeoutMs, log } = wait;
+  const what = `${serviceType} '${name}' to be RUNNING`;
+  const running = await waitFor({ what, deadline: Date.now() + timeoutMs, timeoutSeconds: timeoutMs / 1000, pollMs, poll, done: (s) => s.state === "RUNNING", describe: (s) => s.state, log });
   return { id, state: serviceState(running, project), action };
 }
 
@@ -74,8 +68,7 @@ function serviceState(service: AivenService, project: string): Record<string, un
     serviceUri: service.service_uri,
     serviceHost: params.host ?? service.components?.[0]?.host,
     servicePort: Number(params.port ?? service.components?.[0]?.port),
-    // Live integrations where this service is the destination: a promotion empties this.
-    serviceIntegrations: (service.service_integrations ?? [])
+    serviceIntegrations: (service.service_integrations ?? []) // where it is the destination: a promotion empties it
       .filter((i) => i.dest_service === service.service_name)
       .map((i) => ({ integrationType: i.integration_type, sourceServiceName: i.source_service })),
   };

@@ -4,6 +4,7 @@ import * as grpc from "@grpc/grpc-js";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as pb from "@pulumi/pulumi/proto/provider_pb";
 import { ChildProcess, spawn } from "child_process";
+import * as readline from "readline";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
 type Props = Record<string, unknown>;
@@ -18,22 +19,14 @@ export class DynamicProviderHost {
     const script = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js");
     const env = { ...process.env, PULUMI_NODEJS_PROJECT: project, PULUMI_NODEJS_STACK: stack };
     const child = spawn(process.execPath, [script, "127.0.0.1:1"], { env, stdio: ["ignore", "pipe", "pipe"] });
-    const lines = (stream: NodeJS.ReadableStream, each: (line: string) => void) => {
-      let rest = "";
-      stream.on("data", (d: Buffer) => {
-        const parts = (rest + d.toString()).split("\n");
-        rest = parts.pop() ?? "";
-        parts.forEach(each);
-      });
-    };
-    // Its first line is the port it listens on, as the engine expects.
-    const port = await new Promise<string>((resolve, reject) => {
+    // Its first line is the port it listens on, as the engine expects; the rest is what it prints.
+    let port: string | undefined;
+    const address = await new Promise<string>((resolve, reject) => {
       child.once("exit", (code) => reject(new Error(`the dynamic provider host exited with ${code}`)));
-      let first = true;
-      lines(child.stdout!, (line) => (first ? ((first = false), resolve(line)) : onLine(line)));
-      lines(child.stderr!, onLine);
+      readline.createInterface({ input: child.stdout! }).on("line", (line) => (port === undefined ? resolve((port = `127.0.0.1:${line.trim()}`)) : onLine(line)));
+      readline.createInterface({ input: child.stderr! }).on("line", onLine);
     });
-    const host = new DynamicProviderHost(child, new provrpc.ResourceProviderClient(`127.0.0.1:${port.trim()}`, grpc.credentials.createInsecure()));
+    const host = new DynamicProviderHost(child, new provrpc.ResourceProviderClient(address, grpc.credentials.createInsecure()));
     await host.rpc("configure", new pb.ConfigureRequest().setArgs(struct(config)));
     return host;
   }

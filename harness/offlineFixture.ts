@@ -167,7 +167,7 @@ export async function runProgram(program: Program, options: RunOptions): Promise
 }
 
 /** The plain value of a property bag from the mock monitor: secrets unwrapped, recursively. */
-export function unwrapSecrets<T>(value: T): T {
+function unwrapSecrets<T>(value: T): T {
   if (Array.isArray(value)) return value.map(unwrapSecrets) as T;
   if (value === null || typeof value !== "object") return value;
   const bag = value as Props;

@@ -8,27 +8,20 @@ export interface ResourceRecord {
   name: string;
   id?: string;
   custom: boolean;
-  /** Secrets unwrapped, no `__provider`. */
-  inputs: Record<string, unknown>;
+  inputs: Record<string, unknown>; // secrets unwrapped, no `__provider`
   outputs: Record<string, unknown>;
   action: Action;
   durationMs: number;
 }
 
-export interface LogRecord {
-  severity: "info" | "warning" | "error";
-  message: string;
-}
+export type LogRecord = { severity: "info" | "warning" | "error"; message: string };
 
 export interface RunResult {
   project: string;
   stack: string;
-  /** In registration order; deleted resources last. */
-  resources: ResourceRecord[];
-  /** The program's result, secrets unwrapped. */
-  outputs: Record<string, unknown>;
-  /** What the dynamic providers logged. */
-  logs: LogRecord[];
+  resources: ResourceRecord[]; // in registration order; deleted ones last
+  outputs: Record<string, unknown>; // the program's result, secrets unwrapped
+  logs: LogRecord[]; // what the dynamic providers logged
   durationMs: number;
   /** After a failed run: replaced resources not deleted yet, which the next run deletes first. */
   pendingDeletes?: ResourceRecord[];
@@ -38,20 +31,15 @@ export interface RunResult {
 export type Program = () => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
 
 export interface RunOptions {
-  /** Emulator (or Aiven) base URL, no /v1; AIVEN_WEB_URL during the run. */
-  emulatorUrl: string;
-  /** The secret config `aiven:apiToken`. */
-  token: string;
+  emulatorUrl: string; // base URL, no /v1; AIVEN_WEB_URL during the run
+  token: string; // the secret config `aiven:apiToken`
   project?: string; // default "offline"
   stack?: string; // default "dev"
   /** Stack config; keys without a namespace belong to the project (`replicas` → `<project>:replicas`). */
   config?: Record<string, string>;
-  /** The last run, in place of a state file. */
-  previous?: RunResult;
-  /** Like `pulumi up --refresh`: read each resource back first. */
-  refresh?: boolean;
-  /** One line per action and per log message. */
-  log?: (line: string) => void;
+  previous?: RunResult; // the last run, in place of a state file
+  refresh?: boolean; // like `pulumi up --refresh`: read each resource back first
+  log?: (line: string) => void; // one line per action and per log message
   servicePollMs?: number; // default 100
   serviceTimeoutMs?: number; // default 10 minutes
   /** Retries of the harness's own Aiven client; the dynamic providers keep their defaults. */

@@ -1,24 +1,14 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { AivenClient, AivenClientOptions } from "./aivenClient";
+import { AivenClient } from "./aivenClient";
 import { resolveApiUrl, resolveToken } from "./credentials";
 import { apiUrlProblem, booleanProblem, describeValue, positiveSecondsProblem, projectProblem, serviceNameProblem } from "./rules";
 
 // What the engine sends for a value not known yet (preview): such values are checked later.
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-type Tuning = Omit<AivenClientOptions, "token" | "apiUrl">;
-// Kept on the global object, like the token, so that it is never serialized with a provider.
-const TUNING = "pulumi-aiven-read-replicas/client-tuning";
-
-/** Retry and timeout settings for the providers' clients (tests use millisecond waits); `undefined` resets. */
-export function setProviderClientTuning(tuning: Tuning | undefined): void {
-  (globalThis as unknown as { [key: symbol]: Tuning | undefined })[Symbol.for(TUNING)] = tuning;
-}
-
 export function clientFor(inputs: { apiUrl?: string; apiToken?: string } | undefined): AivenClient {
   if (inputs === undefined) throw new Error("no inputs to build an Aiven client from");
-  const tuning = (globalThis as unknown as { [key: symbol]: Tuning | undefined })[Symbol.for(TUNING)];
-  return new AivenClient({ ...tuning, token: resolveToken(inputs.apiToken), apiUrl: resolveApiUrl(inputs.apiUrl) });
+  return new AivenClient({ token: resolveToken(inputs.apiToken), apiUrl: resolveApiUrl(inputs.apiUrl) });
 }
 
 /** Outputs never carry the token: it is a credential, not a property of the resource. */

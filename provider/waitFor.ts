@@ -3,23 +3,8 @@
 
 export type ProgressLogger = (message: string) => void;
 
-// Like the token, a test's logger hangs off the global object so that it is never
-// serialized with a provider.
-const LOGGER = "pulumi-aiven-read-replicas/progress-logger";
-type LoggerStore = { [key: symbol]: ProgressLogger | undefined };
-
-/** Replace the progress logger (tests); `undefined` restores the default. */
-export function setProgressLogger(logger: ProgressLogger | undefined): void {
-  (globalThis as unknown as LoggerStore)[Symbol.for(LOGGER)] = logger;
-}
-
 /** Ephemeral `pulumi.log.info`; stderr where the Pulumi log is unusable. Never throws. */
 export function logProgress(message: string): void {
-  const custom = (globalThis as unknown as LoggerStore)[Symbol.for(LOGGER)];
-  if (custom) {
-    custom(message);
-    return;
-  }
   try {
     // Loaded by name at run time: capturing the module would serialize it into the provider.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

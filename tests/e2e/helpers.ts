@@ -8,8 +8,9 @@ import { withRedis } from "../../provider/replication";
 export const TOKEN = "e2e-token";
 export const PROJECT = "e2e-project";
 /**
- * Millisecond retry waits for every Aiven client in a run. The per-request timeout only guards
- * against a hang: on a loaded 2-core CI machine a request can take seconds.
+ * Millisecond retry waits for the harness's own Aiven client (the service calls); the providers run
+ * in Pulumi's host with their defaults. The per-request timeout only guards against a hang: on a
+ * loaded 2-core CI machine a request can take seconds.
  */
 export const FAST_RETRIES = { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 6, timeoutMs: 60_000 };
 
