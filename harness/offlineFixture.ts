@@ -3,11 +3,11 @@
 // mock runtime in this process; aiven.Valkey and aiven.Redis are created through the Aiven API as
 // Aiven's provider creates them; dynamic resources run in Pulumi's own dynamic provider host. A run
 // returns a RunResult, which the next run takes as `previous` in place of a state file. It creates,
-// updates, replaces (deleting the old one after a successful run, else first thing in the next),
-// reads back with `refresh`, and deletes what a program stops declaring; it has none of the engine's
-// finer rules (ignoreChanges, previews, state files, secrets encryption, parallelism, other
-// providers). Where it and the real engine differ, the engine is right: tests/acceptance runs the
-// same flow through both.
+// updates, replaces (the old one deleted after a successful run, else first thing in the next one),
+// reads back with `refresh`, and deletes what a program stops declaring. It has none of the engine's
+// finer rules: no ignoreChanges, previews, state files, secrets encryption, parallelism limits,
+// StackReferences or other providers. Where it and the real engine differ, the engine is right:
+// tests/acceptance/harnessParity.acceptance.ts runs the same flows through both.
 import * as pulumi from "@pulumi/pulumi";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { AivenClient } from "../provider/aivenClient";
@@ -141,6 +141,8 @@ export async function runProgram(program: Program, options: RunOptions): Promise
     for (let quiet = 0; quiet < 5 && !finished; quiet = errors.length > 0 && inFlight === 0 ? quiet + 1 : 0) await new Promise((resolve) => setTimeout(resolve, 20));
   })();
   try {
+    // Started at once, as the engine loads its plugins: its start-up overlaps the first service builds.
+    dynamicHost().catch(() => undefined);
     await pulumi.runtime.setMocks({ newResource, call }, project, stack, false);
     pulumi.runtime.setAllConfig(config, ["aiven:apiToken"]);
     // The pending deletes of a failed run go before anything else, as the engine retires them.
