@@ -51,7 +51,7 @@ describeEngine("the harness, held to the real engine", () => {
   });
 
   test("promotion, out-of-band promotion, refresh and up: the same services, links, engine roles and outputs", async () => {
-    // The real engine first: the harness installs Pulumi's mocks in this process for good.
+    // The real engine first, then the harness (which runs the program in this process under mocks).
     const engineAiven = await startFixture();
     fixtures.push(engineAiven);
     ctx = engineContext(engineAiven.emulator.url);
