@@ -1,5 +1,5 @@
 // The figures npm run bench:engine computes from the engine's timings and a stack export.
-import { pairedRatio, profile, stateBytes, Timed } from "../../bench/engineFigures";
+import { middle, pairedRatio, profile, stateBytes, Timed } from "../../bench/engineFigures";
 
 const run = (ms: number, steps: Array<[string, { type: string; op: string; startMs?: number; endMs?: number }]> = []): Timed => ({ ms, tailMs: 0, steps: new Map(steps) });
 
@@ -7,6 +7,10 @@ describe("pairedRatio", () => {
   test("the median of each round's ratio, so that one slow round moves neither side alone", () => {
     // Round 2 ran under load on both sides: its ratio stays near the others.
     expect(pairedRatio([run(110), run(330), run(105)], [run(100), run(300), run(100)])).toBeCloseTo(1.1);
+  });
+
+  test("an even number of rounds: the mean of the two middle ratios, not the lower one", () => {
+    expect(pairedRatio([run(100), run(110), run(120), run(150)], [run(100), run(100), run(100), run(100)])).toBeCloseTo(1.15);
   });
 
   test("a fixed delay added to the other side (the emulator's promotion delay)", () => {
@@ -17,6 +21,12 @@ describe("pairedRatio", () => {
     expect(() => pairedRatio([run(1)], [run(1), run(2)])).toThrow("paired timings needed");
     expect(() => pairedRatio([], [])).toThrow("paired timings needed");
   });
+});
+
+test("middle: odd and even counts, unsorted input", () => {
+  expect(middle([3, 1, 2])).toBe(2);
+  expect(middle([4, 1, 3, 2])).toBe(2.5);
+  expect(middle([])).toBeNaN();
 });
 
 test("profile: median step time per operation and type; unchanged and unfinished steps left out", () => {
