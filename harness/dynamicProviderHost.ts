@@ -19,6 +19,10 @@ export class DynamicProviderHost {
     const script = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js");
     const env = { ...process.env, PULUMI_NODEJS_PROJECT: project, PULUMI_NODEJS_STACK: stack };
     const child = spawn(process.execPath, [script, "127.0.0.1:1"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    // A process that exits mid-run (process.exit on SIGINT) takes its host along, as the engine does.
+    const orphaned = () => child.kill();
+    process.once("exit", orphaned);
+    child.once("exit", () => process.off("exit", orphaned));
     // Its first line is the port it listens on, as the engine expects; the rest is what it prints.
     let port: string | undefined;
     const address = await new Promise<string>((resolve, reject) => {
