@@ -9,6 +9,8 @@ module.exports = {
   testMatch: ["**/*.acceptance.ts"],
   // Engine operations take seconds each; this only guards against hangs.
   testTimeout: 300000,
-  // One stack operation at a time: the CLI, its plugins and redis-servers share two cores.
-  maxWorkers: 1,
+  // Two files at a time: most of a file's time is waiting (Aiven's plugin polls, the emulator's
+  // delays), not CPU. Each file has its own emulator (port 0), temp backend and work dirs; the
+  // toolchain's PULUMI_HOME is only read (plugins; workspace files are keyed by the temp work dir).
+  maxWorkers: 2,
 };

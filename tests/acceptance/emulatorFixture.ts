@@ -1,8 +1,11 @@
-// A fresh emulator with real redis-server engines, and what the acceptance tests ask of it.
+// A fresh emulator with real redis-server engines, what the acceptance tests ask of it, and the
+// pairing of one with an engine context that every acceptance describe block sets up.
+import type { InlineProgramArgs } from "@pulumi/pulumi/automation";
 import axios, { AxiosInstance } from "axios";
 import { randomUUID } from "crypto";
 import { Emulator, EmulatorOptions, startEmulator } from "../../emulator";
 import type { FaultSpec } from "../../emulator/faults";
+import { EngineContext, engineContext, EngineStack } from "./engine";
 
 export const PROJECT = "acceptance";
 
@@ -31,6 +34,10 @@ export interface Fixture {
   admin: AxiosInstance;
   services(): Promise<ServiceView[]>;
   service(name: string): Promise<ServiceView>;
+  /** The service's URI (with its password), as Aiven's API gives it. */
+  uri(name: string): Promise<string>;
+  /** The read_replica integration that feeds `replica`; throws when it has none. */
+  readReplicaLink(replica: string): Promise<IntegrationView>;
   /** Every read_replica link as `dest <- source`, sorted. */
   links(): Promise<string[]>;
   /** Creates a primary (with a backup) and read replicas of it through the API, as Aiven's console would. */
@@ -60,6 +67,11 @@ export async function startFixture(options: EmulatorOptions = {}): Promise<Fixtu
       await new Promise((r) => setTimeout(r, 50));
     }
   };
+  const readReplicaLink = async (replica: string) => {
+    const link = (await service(replica)).service_integrations.find((i) => i.integration_type === "read_replica" && i.dest_service === replica);
+    if (!link) throw new Error(`${replica} has no read_replica integration`);
+    return link;
+  };
   return {
     emulator,
     token,
@@ -67,6 +79,8 @@ export async function startFixture(options: EmulatorOptions = {}): Promise<Fixtu
     admin,
     service,
     services,
+    uri: async (name) => (await service(name)).service_uri,
+    readReplicaLink,
     async links() {
       const all = (await services()).flatMap((s) => s.service_integrations.filter((i) => i.integration_type === "read_replica" && i.dest_service === s.service_name));
       return all.map((i) => `${i.dest_service} <- ${i.source_service}`).sort();
@@ -89,8 +103,7 @@ export async function startFixture(options: EmulatorOptions = {}): Promise<Fixtu
       await until("the replicas RUNNING", async () => (await Promise.all(replicas.map(service))).every((s) => s.state === "RUNNING"));
     },
     async promoteOutOfBand(replica) {
-      const link = (await service(replica)).service_integrations.find((i) => i.integration_type === "read_replica" && i.dest_service === replica);
-      if (!link) throw new Error(`${replica} has no read_replica integration`);
+      const link = await readReplicaLink(replica);
       await api.delete(`/integration/${link.service_integration_id}`);
       await until(`${replica} RUNNING standalone`, async () => (await service(replica)).state === "RUNNING");
       return link.service_integration_id;
@@ -107,6 +120,74 @@ export async function startFixture(options: EmulatorOptions = {}): Promise<Fixtu
       return [token, ...all.flatMap((s) => [s.service_uri, s.service_uri_params.password])].filter((s) => s && s.length >= 8);
     },
     close: () => emulator.close(),
+  };
+}
+
+export interface EngineFixture {
+  readonly aiven: Fixture;
+  readonly ctx: EngineContext;
+  /**
+   * A stack of an inline program on this fixture's backend (stack `dev` unless named), with the
+   * emulator's token as the secret config `aiven:apiToken` unless `token: false`.
+   */
+  stack(args: Omit<InlineProgramArgs, "stackName"> & { stackName?: string }, settings?: StackSettings): Promise<EngineStack>;
+}
+
+export interface StackSettings {
+  config?: Record<string, string>;
+  /** A work dir of its own (`ctx.newWorkDir()`), for a second project or stack on the backend. */
+  workDir?: string;
+  token?: boolean;
+}
+
+export interface EngineFixtureOptions {
+  emulator?: EmulatorOptions;
+  /** Made through the API before the first test, with its `replicas`, as Aiven's console would. */
+  primary?: string;
+  replicas?: string[];
+  /** More environment for the CLI and its plugins. */
+  env?: (aiven: Fixture) => Record<string, string>;
+  /** Points this process's AIVEN_WEB_URL at the emulator too: an inline program runs in this process. */
+  programSeesEmulator?: boolean;
+}
+
+/**
+ * For the describe block it is called in: a fresh emulator and an engine context on it before the
+ * first test, both gone after the last. Read `aiven` and `ctx` inside hooks and tests only.
+ */
+export function useEngineFixture(options: EngineFixtureOptions = {}): EngineFixture {
+  let aiven: Fixture | undefined;
+  let ctx: EngineContext | undefined;
+  const savedUrl = process.env.AIVEN_WEB_URL;
+  beforeAll(async () => {
+    aiven = await startFixture(options.emulator);
+    if (options.primary) await aiven.primaryWithReplicas(options.primary, options.replicas ?? []);
+    ctx = engineContext(aiven.emulator.url, options.env?.(aiven));
+    if (options.programSeesEmulator) process.env.AIVEN_WEB_URL = aiven.emulator.url;
+  });
+  afterAll(async () => {
+    if (options.programSeesEmulator) {
+      if (savedUrl === undefined) delete process.env.AIVEN_WEB_URL;
+      else process.env.AIVEN_WEB_URL = savedUrl;
+    }
+    await aiven?.close();
+    ctx?.cleanup();
+  });
+  const started = () => {
+    if (!aiven || !ctx) throw new Error("the engine fixture is not started: use it inside a hook or a test");
+    return { aiven, ctx };
+  };
+  return {
+    get aiven() {
+      return started().aiven;
+    },
+    get ctx() {
+      return started().ctx;
+    },
+    stack({ stackName = "dev", ...args }, { config, workDir, token = true } = {}) {
+      const { aiven, ctx } = started();
+      return EngineStack.create(ctx, { ...args, stackName }, { config, workDir, secrets: token ? { "aiven:apiToken": aiven.token } : {} });
+    },
   };
 }
 

@@ -7,21 +7,17 @@ import { loadProgram } from "../../harness/programLoader";
 import { ReadReplicaSet } from "../../index";
 import { readBack } from "../../scripts/demoSteps";
 import { withRedis } from "../../provider/replication";
-import { changes, describeEngine, EngineContext, engineContext, EngineRunError, EngineStack, nameOf, Run } from "./engine";
-import { Fixture, PROJECT, startFixture } from "./emulatorFixture";
+import { changes, describeEngine, EngineRunError, EngineStack, nameOf, Run } from "./engine";
+import { EngineFixture, PROJECT, useEngineFixture } from "./emulatorFixture";
 
 const ROOT = path.resolve(__dirname, "../..");
 const FAST = { pollSeconds: "0.2", timeoutSeconds: "600" };
 
 /** An example's index.ts as an inline program, loaded fresh for each run, under its Pulumi.yaml project name. */
-async function exampleStack(ctx: EngineContext, dir: string, stackName: string, config: Record<string, string>, aiven: Fixture): Promise<EngineStack> {
+async function exampleStack(engine: EngineFixture, dir: string, stackName: string, config: Record<string, string>): Promise<EngineStack> {
   const projectName = (YAML.parse(fs.readFileSync(path.join(ROOT, dir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
   const program = loadProgram(path.join(ROOT, dir, "index.ts"));
-  return EngineStack.create(
-    ctx,
-    { projectName, stackName, program: async () => program() },
-    { config: { ...config }, secrets: { "aiven:apiToken": aiven.token }, workDir: ctx.newWorkDir() },
-  );
+  return engine.stack({ projectName, stackName, program: async () => program() }, { config, workDir: engine.ctx.newWorkDir() });
 }
 
 /**
@@ -44,38 +40,18 @@ async function refreshAfterUndeclaredPromotion(stack: EngineStack): Promise<void
 
 const replacedOrDeleted = (run: Run) => changes(run).filter((c) => /replace|delete/.test(c.op));
 
-function withEngine(name: string, body: (get: () => { aiven: Fixture; ctx: EngineContext }) => void): void {
-  describeEngine(
-    name,
-    () => {
-      let aiven: Fixture;
-      let ctx: EngineContext;
-      const saved = process.env.AIVEN_WEB_URL;
-      beforeAll(async () => {
-        aiven = await startFixture();
-        ctx = engineContext(aiven.emulator.url);
-        // The program runs in this process: it sees the AIVEN_WEB_URL the plugins see, as under `pulumi up`.
-        process.env.AIVEN_WEB_URL = aiven.emulator.url;
-      });
-      afterAll(async () => {
-        if (saved === undefined) delete process.env.AIVEN_WEB_URL;
-        else process.env.AIVEN_WEB_URL = saved;
-        await aiven?.close();
-        ctx?.cleanup();
-      });
-      body(() => ({ aiven, ctx }));
-    },
-    { aivenPlugin: true },
-  );
+/** A describe block with Aiven's plugin; the program sees the AIVEN_WEB_URL the plugins see, as under `pulumi up`. */
+function withEngine(name: string, body: (engine: EngineFixture) => void): void {
+  describeEngine(name, () => body(useEngineFixture({ programSeesEmulator: true })), { aivenPlugin: true });
 }
 
-withEngine("examples/valkey-basic under the real engine", (get) => {
+withEngine("examples/valkey-basic under the real engine", (engine) => {
   let stack: EngineStack;
   const names = { primary: "cache-primary", gcp: "cache-replica-gcp", aws: "cache-replica-aws" };
 
   beforeAll(async () => {
-    const { aiven, ctx } = get();
-    stack = await exampleStack(ctx, "examples/valkey-basic", "dev", { aivenProject: PROJECT, apiUrl: aiven.emulator.url, verifyReplication: String(aiven.emulator.enginesEnabled), ...FAST }, aiven);
+    const { aiven } = engine;
+    stack = await exampleStack(engine, "examples/valkey-basic", "dev", { aivenProject: PROJECT, apiUrl: aiven.emulator.url, verifyReplication: String(aiven.emulator.enginesEnabled), ...FAST });
   });
 
   test("preview shows the plan: the set, its three services, the readiness and replication checks", async () => {
@@ -88,16 +64,16 @@ withEngine("examples/valkey-basic under the real engine", (get) => {
         "create aiven:index/valkey:Valkey cache-replica-cache-replica-gcp",
         "create aiven:index/valkey:Valkey cache-replica-cache-replica-aws",
         "create pulumi-nodejs:dynamic/aiven-read-replicas:PrimaryReadiness cache-readiness",
-        ...(get().aiven.emulator.enginesEnabled ? ["create pulumi-nodejs:dynamic/aiven-read-replicas:ReplicationCheck cache-replication-check"] : []),
+        ...(engine.aiven.emulator.enginesEnabled ? ["create pulumi-nodejs:dynamic/aiven-read-replicas:ReplicationCheck cache-replication-check"] : []),
         "create pulumi:providers:aiven default_6_51_0",
         "create pulumi:providers:pulumi-nodejs default",
       ].sort(),
     );
-    expect(await get().aiven.services()).toEqual([]);
+    expect(await engine.aiven.services()).toEqual([]);
   });
 
   test("up creates the primary and both replicas; data written to the primary is read back from each replica", async () => {
-    const { aiven } = get();
+    const { aiven } = engine;
     await stack.up();
     expect(await aiven.links()).toEqual([`${names.aws} <- ${names.primary}`, `${names.gcp} <- ${names.primary}`]);
     if (!aiven.emulator.enginesEnabled) return;
@@ -109,7 +85,7 @@ withEngine("examples/valkey-basic under the real engine", (get) => {
   });
 
   test("promotion by config and up: exactly one integration deleted, nothing replaced", async () => {
-    const { aiven } = get();
+    const { aiven } = engine;
     const deletesBefore = (await aiven.requests()).filter((r) => r.method === "DELETE").length;
     await stack.setConfig("promote", names.aws);
     const { run } = await stack.up();
@@ -127,7 +103,7 @@ withEngine("examples/valkey-basic under the real engine", (get) => {
   });
 
   test("an out-of-band promotion, then refresh and up: no error, no replacement", async () => {
-    const { aiven } = get();
+    const { aiven } = engine;
     await aiven.promoteOutOfBand(names.gcp);
     await refreshAfterUndeclaredPromotion(stack);
     const { run } = await stack.up();
@@ -136,17 +112,17 @@ withEngine("examples/valkey-basic under the real engine", (get) => {
   });
 
   test("destroy leaves no service and no integration behind", async () => {
-    const { aiven } = get();
+    const { aiven } = engine;
     await stack.destroy();
     expect(await aiven.services()).toEqual([]);
   });
 });
 
-withEngine("examples/existing-primary under the real engine", (get) => {
+withEngine("examples/existing-primary under the real engine", (engine) => {
   test("replicas of a primary made outside Pulumi; destroy leaves the primary alone", async () => {
-    const { aiven, ctx } = get();
+    const { aiven } = engine;
     await aiven.primaryWithReplicas("orders", []);
-    const stack = await exampleStack(ctx, "examples/existing-primary", "dev", { aivenProject: PROJECT, primaryName: "orders", replicaCount: "2", apiUrl: aiven.emulator.url, ...FAST }, aiven);
+    const stack = await exampleStack(engine, "examples/existing-primary", "dev", { aivenProject: PROJECT, primaryName: "orders", replicaCount: "2", apiUrl: aiven.emulator.url, ...FAST });
     const { result } = await stack.up();
     expect(result.outputs.replicaServiceNames.value).toEqual(["orders-replica-1", "orders-replica-2"]);
     expect(await aiven.links()).toEqual(["orders-replica-1 <- orders", "orders-replica-2 <- orders"]);
@@ -156,10 +132,10 @@ withEngine("examples/existing-primary under the real engine", (get) => {
   });
 });
 
-withEngine("examples/caching-legacy under the real engine", (get) => {
+withEngine("examples/caching-legacy under the real engine", (engine) => {
   test("business-4 primary and startup-4 replica of type redis, with the end-of-life warning in the diagnostics", async () => {
-    const { aiven, ctx } = get();
-    const stack = await exampleStack(ctx, "examples/caching-legacy", "dev", { aivenProject: PROJECT, apiUrl: aiven.emulator.url, ...FAST }, aiven);
+    const { aiven } = engine;
+    const stack = await exampleStack(engine, "examples/caching-legacy", "dev", { aivenProject: PROJECT, apiUrl: aiven.emulator.url, ...FAST });
     const { run } = await stack.up();
     const warnings = run.diagnostics.filter((d) => d.severity === "warning").map((d) => d.message);
     expect(warnings.some((w) => w.includes("end of life on 2025-03-31"))).toBe(true);
@@ -172,12 +148,12 @@ withEngine("examples/caching-legacy under the real engine", (get) => {
   });
 });
 
-withEngine("the root Pulumi.yaml stack under the real engine", (get) => {
+withEngine("the root Pulumi.yaml stack under the real engine", (engine) => {
   test("configured only by `pulumi config set --path`", async () => {
-    const { aiven, ctx } = get();
+    const { aiven, ctx } = engine;
     const projectName = (YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string }).name;
     const program = loadProgram(path.join(ROOT, "stack", "index.ts"));
-    const stack = await EngineStack.create(ctx, { projectName, stackName: "prod", program: async () => program() }, { secrets: { "aiven:apiToken": aiven.token }, workDir: ctx.newWorkDir() });
+    const stack = await engine.stack({ projectName, stackName: "prod", program: async () => program() }, { workDir: ctx.newWorkDir() });
     const settings: Array<[string, string]> = [
       ["project", PROJECT],
       ["primary.name", "root-primary"],
@@ -201,11 +177,11 @@ withEngine("the root Pulumi.yaml stack under the real engine", (get) => {
   });
 });
 
-withEngine("examples/promote-and-failover and its app stack under the real engine", (get) => {
+withEngine("examples/promote-and-failover and its app stack under the real engine", (engine) => {
   test("the emulator fails the primary; refresh, failover by config and up: writeEndpoint moves, nothing replaced, the app follows", async () => {
-    const { aiven, ctx } = get();
-    const infra = await exampleStack(ctx, "examples/promote-and-failover", "prod", { aivenProject: PROJECT, apiUrl: aiven.emulator.url, ...FAST }, aiven);
-    const app = await exampleStack(ctx, "examples/promote-and-failover/app", "prod", { infraStack: "organization/promote-and-failover/prod" }, aiven);
+    const { aiven } = engine;
+    const infra = await exampleStack(engine, "examples/promote-and-failover", "prod", { aivenProject: PROJECT, apiUrl: aiven.emulator.url, ...FAST });
+    const app = await exampleStack(engine, "examples/promote-and-failover/app", "prod", { infraStack: "organization/promote-and-failover/prod" });
     await infra.up();
     expect((await app.up()).result.outputs.cacheService.value).toBe("sessions");
 
@@ -223,9 +199,9 @@ withEngine("examples/promote-and-failover and its app stack under the real engin
   });
 });
 
-withEngine("ReadReplicaSet with Aiven's plugin: the token as an argument only, and API faults", (get) => {
+withEngine("ReadReplicaSet with Aiven's plugin: the token as an argument only, and API faults", (engine) => {
   test("a token given only as apiToken creates the services and the checks (no aiven:apiToken, empty AIVEN_TOKEN)", async () => {
-    const { aiven, ctx } = get();
+    const { aiven, ctx } = engine;
     const program = async () => {
       const set = new ReadReplicaSet("tok", {
         project: PROJECT,
@@ -236,7 +212,7 @@ withEngine("ReadReplicaSet with Aiven's plugin: the token as an argument only, a
       });
       return { replicaServiceNames: set.replicaServiceNames };
     };
-    const stack = await EngineStack.create(ctx, { projectName: "token-only", stackName: "dev", program }, { workDir: ctx.newWorkDir() });
+    const stack = await engine.stack({ projectName: "token-only", program }, { workDir: ctx.newWorkDir(), token: false });
     const { result } = await stack.up();
     expect(result.outputs.replicaServiceNames.value).toEqual(["tok-replica"]);
     expect(await aiven.links()).toEqual(["tok-replica <- tok-primary"]);
@@ -247,11 +223,11 @@ withEngine("ReadReplicaSet with Aiven's plugin: the token as an argument only, a
   });
 
   test("429 with Retry-After and 5xx on the routes Aiven's provider calls: the up converges, no duplicate service", async () => {
-    const { aiven, ctx } = get();
+    const { aiven } = engine;
     const base = `/v1/project/${PROJECT}`;
     await aiven.fault({ method: "POST", path: `${base}/service`, status: 429, retryAfter: 1, count: 1 });
     await aiven.fault({ method: "GET", path: `${base}/service/cache-primary`, status: 503, count: 2 });
-    const stack = await exampleStack(ctx, "examples/valkey-basic", "faults", { aivenProject: PROJECT, apiUrl: aiven.emulator.url, verifyReplication: "false", ...FAST }, aiven);
+    const stack = await exampleStack(engine, "examples/valkey-basic", "faults", { aivenProject: PROJECT, apiUrl: aiven.emulator.url, verifyReplication: "false", ...FAST });
     let converged = true;
     try {
       await stack.up();

@@ -1,8 +1,8 @@
 // Faults under the real engine: 429 with Retry-After and 5xx on the routes the providers call
 // during `up` — the run converges, or fails clearly and the rerun converges, with nothing deleted
 // twice; and an `up` interrupted with SIGINT while a promotion waits, then cancel and rerun.
-import { changes, describeEngine, EngineContext, engineContext, EngineStack, failedRun } from "./engine";
-import { Fixture, PROJECT, startFixture } from "./emulatorFixture";
+import { changes, describeEngine, EngineStack, failedRun } from "./engine";
+import { Fixture, PROJECT, useEngineFixture } from "./emulatorFixture";
 import { promotionProgram } from "./programs";
 
 const PRIMARY = "fault-primary";
@@ -12,32 +12,19 @@ async function integrationDeletes(aiven: Fixture): Promise<string[]> {
   return (await aiven.requests()).filter((r) => r.method === "DELETE" && r.status < 300).map((r) => r.path);
 }
 
-async function linkOf(aiven: Fixture, replica: string): Promise<string> {
-  const link = (await aiven.service(replica)).service_integrations.find((i) => i.integration_type === "read_replica" && i.dest_service === replica);
-  if (!link) throw new Error(`${replica} has no read_replica integration`);
-  return link.service_integration_id;
-}
-
 describeEngine("API faults under the real engine", () => {
+  const engine = useEngineFixture({ primary: PRIMARY, replicas: ["fault-a", "fault-b"] });
   let aiven: Fixture;
-  let ctx: EngineContext;
   let stack: EngineStack;
 
   beforeAll(async () => {
-    aiven = await startFixture();
-    await aiven.primaryWithReplicas(PRIMARY, ["fault-a", "fault-b"]);
-    ctx = engineContext(aiven.emulator.url);
-    stack = await EngineStack.create(ctx, { projectName: "faults", stackName: "dev", program: promotionProgram(PRIMARY) }, { secrets: { "aiven:apiToken": aiven.token } });
+    aiven = engine.aiven;
+    stack = await engine.stack({ projectName: "faults", program: promotionProgram(PRIMARY) });
     await stack.up();
   });
 
-  afterAll(async () => {
-    await aiven?.close();
-    ctx?.cleanup();
-  });
-
   test("429 with Retry-After and 5xx on every route of a promotion: the up converges, one integration deleted once", async () => {
-    const id = await linkOf(aiven, "fault-a");
+    const id = (await aiven.readReplicaLink("fault-a")).service_integration_id;
     const base = `/v1/project/${PROJECT}`;
     await aiven.fault({ method: "GET", path: `${base}/service/fault-a/integration`, status: 429, retryAfter: 1, count: 2 });
     await aiven.fault({ method: "DELETE", path: `${base}/integration/${id}`, status: 502, count: 1 });
@@ -54,7 +41,7 @@ describeEngine("API faults under the real engine", () => {
   });
 
   test("a 503 that outlasts the retries fails the up clearly; the rerun converges with no second delete", async () => {
-    const id = await linkOf(aiven, "fault-b");
+    const id = (await aiven.readReplicaLink("fault-b")).service_integration_id;
     const listPath = `/v1/project/${PROJECT}/service/fault-b/integration`;
     await aiven.fault({ method: "GET", path: listPath, status: 503, count: 6, message: "Service temporarily unavailable" });
     await stack.setConfig("promote", "fault-a,fault-b");
@@ -72,25 +59,18 @@ describeEngine("API faults under the real engine", () => {
 });
 
 describeEngine("SIGINT during up under the real engine", () => {
+  // A promotion that takes 15 s: long enough to interrupt the up while the provider waits.
+  const engine = useEngineFixture({ emulator: { promoteMs: 15_000 }, primary: PRIMARY, replicas: ["sig-a"] });
   let aiven: Fixture;
-  let ctx: EngineContext;
   let stack: EngineStack;
 
   beforeAll(async () => {
-    // A promotion that takes 15 s: long enough to interrupt the up while the provider waits.
-    aiven = await startFixture({ promoteMs: 15_000 });
-    await aiven.primaryWithReplicas(PRIMARY, ["sig-a"]);
-    ctx = engineContext(aiven.emulator.url);
-    stack = await EngineStack.create(ctx, { projectName: "interrupt", stackName: "dev", program: promotionProgram(PRIMARY) }, { secrets: { "aiven:apiToken": aiven.token } });
-  });
-
-  afterAll(async () => {
-    await aiven?.close();
-    ctx?.cleanup();
+    aiven = engine.aiven;
+    stack = await engine.stack({ projectName: "interrupt", program: promotionProgram(PRIMARY) });
   });
 
   test("up interrupted while the promotion waits; cancel, then the rerun converges with one delete", async () => {
-    const id = await linkOf(aiven, "sig-a");
+    const id = (await aiven.readReplicaLink("sig-a")).service_integration_id;
     await stack.setConfig("promote", "sig-a");
     const abort = new AbortController();
     const interrupted = stack.up({ signal: abort.signal }).then(

@@ -7,8 +7,8 @@ import type { PolicyEvent } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as path from "path";
 import { POLICY } from "../../policy/policies";
-import { describeEngine, EngineContext, engineContext, EngineStack, failedRun, nameOf, Run, toolchain } from "./engine";
-import { Fixture, PROJECT, startFixture } from "./emulatorFixture";
+import { describeEngine, EngineStack, failedRun, nameOf, Run, toolchain } from "./engine";
+import { PROJECT, useEngineFixture } from "./emulatorFixture";
 
 const PACK_DIR = path.resolve(__dirname, "../../policy");
 const MANDATORY = [POLICY.replicaPlan, POLICY.replicasPerPrimary, POLICY.replicaServiceType, POLICY.replicaSourceDeclared];
@@ -66,21 +66,8 @@ const violations = (run: Run): string[] =>
 describeEngine(
   "the policy pack under pulumi preview",
   () => {
-    let fixture: Fixture;
-    let ctx: EngineContext;
-
-    beforeAll(async () => {
-      fixture = await startFixture();
-      // The CLI starts pulumi-analyzer-policy, which runs the pack in PULUMI_POLICY_PACK_DIR.
-      ctx = engineContext(fixture.emulator.url, { PULUMI_POLICY_PACK_DIR: PACK_DIR, AIVEN_TOKEN: fixture.token });
-    });
-
-    afterAll(async () => {
-      // Preview creates nothing: Aiven's API saw no write at all.
-      if (fixture) expect((await fixture.requests()).filter((r) => r.method !== "GET")).toEqual([]);
-      await fixture?.close();
-      ctx?.cleanup();
-    });
+    // The CLI starts pulumi-analyzer-policy, which runs the pack in PULUMI_POLICY_PACK_DIR.
+    const engine = useEngineFixture({ env: (fixture) => ({ PULUMI_POLICY_PACK_DIR: PACK_DIR, AIVEN_TOKEN: fixture.token }) });
 
     /**
      * A stack of the program whose preview runs with the pack. EngineStack.preview takes no options,
@@ -88,8 +75,8 @@ describeEngine(
      */
     async function stackWithPack(stackName: string, shape: StackShape, packConfig?: Record<string, unknown>): Promise<EngineStack> {
       if (!toolchain.found) throw new Error(toolchain.reason);
-      const workDir = ctx.newWorkDir();
-      const stack = await EngineStack.create(ctx, { projectName: "hand-written", stackName, program: handWritten(shape) }, { workDir, secrets: { "aiven:apiToken": fixture.token } });
+      const workDir = engine.ctx.newWorkDir();
+      const stack = await engine.stack({ projectName: "hand-written", stackName, program: handWritten(shape) }, { workDir });
       const policyPackConfigs: string[] = [];
       if (packConfig) {
         const file = path.join(workDir, "policy-config.json");
@@ -152,6 +139,10 @@ describeEngine(
       const { run } = await good.preview();
       expect(violations(run)).toEqual([]);
       expect(run.stdout).toContain("aiven-read-replicas");
+    });
+
+    test("no preview wrote to Aiven: the API saw reads only", async () => {
+      expect((await engine.aiven.requests()).filter((r) => r.method !== "GET")).toEqual([]);
     });
   },
   { aivenPlugin: true },

@@ -1,17 +1,16 @@
 // ReadReplicaSet's preflight errors under the real engine: preview and up fail with every issue and
 // its argument path in the engine's output, and nothing is created — in Aiven or in the state.
 import { ReadReplicaSet } from "../../components/readReplicaSet";
-import { describeEngine, EngineContext, engineContext, EngineStack, failedRun, Run } from "./engine";
-import { Fixture, PROJECT, startFixture } from "./emulatorFixture";
+import { describeEngine, EngineStack, failedRun, Run } from "./engine";
+import { Fixture, PROJECT, useEngineFixture } from "./emulatorFixture";
 
 describeEngine("preflight errors under the real engine", () => {
+  const engine = useEngineFixture();
   let aiven: Fixture;
-  let ctx: EngineContext;
   let stack: EngineStack;
 
   beforeAll(async () => {
-    aiven = await startFixture();
-    ctx = engineContext(aiven.emulator.url);
+    aiven = engine.aiven;
     const program = async () => {
       const set = new ReadReplicaSet("cache", {
         project: PROJECT,
@@ -21,12 +20,7 @@ describeEngine("preflight errors under the real engine", () => {
       });
       return { writeEndpoint: set.writeEndpoint };
     };
-    stack = await EngineStack.create(ctx, { projectName: "preflight", stackName: "dev", program }, { secrets: { "aiven:apiToken": aiven.token } });
-  });
-
-  afterAll(async () => {
-    await aiven?.close();
-    ctx?.cleanup();
+    stack = await engine.stack({ projectName: "preflight", program });
   });
 
   /** Every issue with its path, in the engine's error diagnostics and in what it printed. */

@@ -2,28 +2,21 @@
 // emulator's API, promotion by `pulumi up`, refresh, a zero-change second up, an out-of-band
 // promotion, and a destroy that changes nothing in Aiven.
 import { withRedis } from "../../provider/replication";
-import { changes, describeEngine, EngineContext, engineContext, EngineStack, nameOf, replacements } from "./engine";
-import { Fixture, PROJECT, startFixture } from "./emulatorFixture";
+import { changes, describeEngine, EngineStack, nameOf, replacements } from "./engine";
+import { Fixture, PROJECT, useEngineFixture } from "./emulatorFixture";
 import { promotionProgram } from "./programs";
 
 const PRIMARY = "promo-primary";
 const REPLICAS = ["promo-a", "promo-b", "promo-c"];
 
 describeEngine("promotion under the real engine", () => {
+  const engine = useEngineFixture({ primary: PRIMARY, replicas: REPLICAS });
   let aiven: Fixture;
-  let ctx: EngineContext;
   let stack: EngineStack;
 
   beforeAll(async () => {
-    aiven = await startFixture();
-    await aiven.primaryWithReplicas(PRIMARY, REPLICAS);
-    ctx = engineContext(aiven.emulator.url);
-    stack = await EngineStack.create(ctx, { projectName: "promotion", stackName: "dev", program: promotionProgram(PRIMARY) }, { secrets: { "aiven:apiToken": aiven.token } });
-  });
-
-  afterAll(async () => {
-    await aiven?.close();
-    ctx?.cleanup();
+    aiven = engine.aiven;
+    stack = await engine.stack({ projectName: "promotion", program: promotionProgram(PRIMARY) });
   });
 
   const deletes = async () => (await aiven.requests()).filter((r) => r.method === "DELETE");
@@ -35,7 +28,7 @@ describeEngine("promotion under the real engine", () => {
   });
 
   test("promotion by config and up: exactly one integration deleted, the replica standalone and writable", async () => {
-    const before = (await aiven.service("promo-a")).service_integrations.find((i) => i.dest_service === "promo-a")!;
+    const before = await aiven.readReplicaLink("promo-a");
     await stack.setConfig("promote", "promo-a");
     const { result, run } = await stack.up();
 
@@ -48,8 +41,7 @@ describeEngine("promotion under the real engine", () => {
     expect(await aiven.links()).toEqual([`promo-b <- ${PRIMARY}`, `promo-c <- ${PRIMARY}`]);
     expect((await aiven.services()).map((s) => s.service_name)).toEqual([PRIMARY, ...REPLICAS].sort());
     if (aiven.emulator.enginesEnabled) {
-      const uri = (await aiven.service("promo-a")).service_uri;
-      expect(await withRedis(uri, (c) => c.set("written-on-promoted", "yes"))).toBe("OK");
+      expect(await withRedis(await aiven.uri("promo-a"), (c) => c.set("written-on-promoted", "yes"))).toBe("OK");
     }
   });
 

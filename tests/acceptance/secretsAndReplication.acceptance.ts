@@ -6,28 +6,26 @@ import { ReplicaPromotion } from "../../provider/replicaPromotion";
 import { ReplicationCheck } from "../../provider/replicationCheck";
 import { readBack, replicationInfo } from "../../scripts/demoSteps";
 import { withRedis } from "../../provider/replication";
-import { changes, describeEngine, EngineContext, engineContext, EngineStack, filesUnder, isSdkRpcDebug } from "./engine";
-import { Fixture, occurrences, PROJECT, startFixture } from "./emulatorFixture";
+import { changes, describeEngine, EngineContext, EngineStack, filesUnder, isSdkRpcDebug } from "./engine";
+import { Fixture, occurrences, PROJECT, useEngineFixture } from "./emulatorFixture";
 
 const PRIMARY = "sec-primary";
 const REPLICAS = ["sec-a", "sec-b", "sec-c"];
 const PROMOTED = "sec-c";
 
 describeEngine("replication check and secrets under the real engine", () => {
+  const engine = useEngineFixture({ primary: PRIMARY, replicas: REPLICAS });
   let aiven: Fixture;
   let ctx: EngineContext;
   let stack: EngineStack;
 
   beforeAll(async () => {
-    aiven = await startFixture();
-    await aiven.primaryWithReplicas(PRIMARY, REPLICAS);
-    ctx = engineContext(aiven.emulator.url);
-    const uriOf = async (name: string) => (await aiven.service(name)).service_uri;
+    ({ aiven, ctx } = engine);
     // The URIs come from the Aiven API as secrets, as the set's services give them to the check.
     const program = async () => {
       const check = new ReplicationCheck("replication", {
-        primaryUri: pulumi.secret(await uriOf(PRIMARY)),
-        replicas: await Promise.all(REPLICAS.filter((r) => r !== PROMOTED).map(async (name) => ({ name, uri: pulumi.secret(await uriOf(name)) }))),
+        primaryUri: pulumi.secret(await aiven.uri(PRIMARY)),
+        replicas: await Promise.all(REPLICAS.filter((r) => r !== PROMOTED).map(async (name) => ({ name, uri: pulumi.secret(await aiven.uri(name)) }))),
         pollSeconds: 0.05,
         timeoutSeconds: 60,
       });
@@ -39,16 +37,11 @@ describeEngine("replication check and secrets under the real engine", () => {
       return {
         lagMs: check.lagMs,
         promotedAt: promotion.promotedAt,
-        writeEndpoint: pulumi.secret(pulumi.all([promotion.promotedAt, uriOf(PROMOTED)]).apply(([, uri]) => uri)),
+        writeEndpoint: pulumi.secret(pulumi.all([promotion.promotedAt, aiven.uri(PROMOTED)]).apply(([, uri]) => uri)),
       };
     };
     // No aiven:apiToken config and an empty AIVEN_TOKEN: the apiToken input is the only token.
-    stack = await EngineStack.create(ctx, { projectName: "secrets", stackName: "dev", program });
-  });
-
-  afterAll(async () => {
-    await aiven?.close();
-    ctx?.cleanup();
+    stack = await engine.stack({ projectName: "secrets", program }, { token: false });
   });
 
   test("up: the canary reaches every replica, and data written to the primary is read back from each", async () => {

@@ -5,25 +5,22 @@ import * as pulumi from "@pulumi/pulumi";
 import { ReplicaPromotion } from "../../provider/replicaPromotion";
 import { replicationInfo } from "../../scripts/demoSteps";
 import { withRedis } from "../../provider/replication";
-import { changes, describeEngine, EngineContext, engineContext, EngineStack } from "./engine";
-import { Fixture, PROJECT, startFixture } from "./emulatorFixture";
+import { changes, describeEngine, EngineStack } from "./engine";
+import { Fixture, PROJECT, useEngineFixture } from "./emulatorFixture";
 
 const PRIMARY = "ref-primary";
 
 describeEngine("StackReference follows a failover under the real engine", () => {
+  const engine = useEngineFixture({ primary: PRIMARY, replicas: ["ref-a", "ref-b"] });
   let aiven: Fixture;
-  let ctx: EngineContext;
   let writer: EngineStack;
   let app: EngineStack;
 
   beforeAll(async () => {
-    aiven = await startFixture();
-    await aiven.primaryWithReplicas(PRIMARY, ["ref-a", "ref-b"]);
-    ctx = engineContext(aiven.emulator.url);
-    const uriOf = async (name: string) => (await aiven.service(name)).service_uri;
+    aiven = engine.aiven;
     const writerProgram = async () => {
       const failoverTo = new pulumi.Config().get("failoverTo");
-      if (failoverTo === undefined) return { writeEndpoint: pulumi.secret(await uriOf(PRIMARY)) };
+      if (failoverTo === undefined) return { writeEndpoint: pulumi.secret(await aiven.uri(PRIMARY)) };
       const promotion = new ReplicaPromotion("failover", {
         project: PROJECT,
         primaryServiceName: PRIMARY,
@@ -32,20 +29,14 @@ describeEngine("StackReference follows a failover under the real engine", () => 
         timeoutSeconds: 120,
       });
       // As ReadReplicaSet does: the replica's URI becomes the write endpoint once its promotion is done.
-      return { writeEndpoint: pulumi.secret(pulumi.all([promotion.promotedAt, uriOf(failoverTo)]).apply(([, uri]) => uri)) };
+      return { writeEndpoint: pulumi.secret(pulumi.all([promotion.promotedAt, aiven.uri(failoverTo)]).apply(([, uri]) => uri)) };
     };
     const appProgram = async () => {
       const cache = new pulumi.StackReference("organization/cache/prod");
       return { cacheEndpoint: cache.getOutput("writeEndpoint") };
     };
-    const secrets = { "aiven:apiToken": aiven.token };
-    writer = await EngineStack.create(ctx, { projectName: "cache", stackName: "prod", program: writerProgram }, { secrets });
-    app = await EngineStack.create(ctx, { projectName: "app", stackName: "prod", program: appProgram }, { workDir: ctx.newWorkDir() });
-  });
-
-  afterAll(async () => {
-    await aiven?.close();
-    ctx?.cleanup();
+    writer = await engine.stack({ projectName: "cache", stackName: "prod", program: writerProgram });
+    app = await engine.stack({ projectName: "app", stackName: "prod", program: appProgram }, { workDir: engine.ctx.newWorkDir(), token: false });
   });
 
   test("the app stack reads the primary's URI, then the promoted replica's after the failover", async () => {
