@@ -7,7 +7,8 @@ module.exports = {
   transform: { "^.+\\.tsx?$": ["ts-jest", { tsconfig: { isolatedModules: true } }] },
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
-  testTimeout: 30000,
+  // Guards against hangs only: under CPU contention an engine-backed test can take several times its usual time.
+  testTimeout: 60000,
   // Two cores: engine-backed suites start redis-server processes, so keep workers modest.
   maxWorkers: 2,
   // Each test file leaves part of its module graph (Pulumi's runtime, gRPC, axios) in the worker's

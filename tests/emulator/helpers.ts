@@ -14,7 +14,8 @@ export interface TestEmulator {
 
 export async function start(options: EmulatorOptions = {}): Promise<TestEmulator> {
   const emulator = await startEmulator({ engines: "none", ...FAST, ...options });
-  const common = { baseURL: emulator.url, validateStatus: () => true, timeout: 5_000 };
+  // Guards against a hang only: on a busy machine a request can wait seconds for a core.
+  const common = { baseURL: emulator.url, validateStatus: () => true, timeout: 30_000 };
   return {
     emulator,
     api: axios.create({ ...common, headers: { Authorization: `aivenv1 ${options.token ?? "test-token"}` } }),
@@ -27,7 +28,7 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls until `check` returns a value other than undefined, or fails with the last value seen. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
