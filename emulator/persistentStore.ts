@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseStateSnapshot } from "./state-schema";
+import { parseStateSnapshot } from "./stateSchema";
 import { EngineRecord, MemoryStore, StateSnapshot, StateStore } from "./store";
 import type { IntegrationRecord, ServiceRecord } from "./types";
 
