@@ -3,36 +3,35 @@
 // refuses is for the real one to show.
 import { AivenClient, ifNotFound } from "../provider/aivenClient";
 import type { AivenService, AivenUpdateServiceRequest } from "../provider/aivenTypes";
-import { waitFor } from "../provider/waitFor";
-import type { Action } from "./types";
+import { waitFor, waitSettings } from "../provider/waitFor";
+import type { Applied, ResourceRecord } from "./types";
 
-/** Resource and data source tokens → Aiven service type. */
-export const SERVICE_TYPES: Readonly<Record<string, string>> = {
-  "aiven:index/valkey:Valkey": "valkey",
-  "aiven:index/redis:Redis": "redis",
-  "aiven:index/getValkey:getValkey": "valkey",
-  "aiven:index/getRedis:getRedis": "redis",
-};
+/** The Aiven service type of a Valkey or Redis resource or data source (`aiven:index/getRedis:getRedis` → `redis`). */
+export const serviceTypeOf = (token: string) => /^aiven:index\/(?:get)?(valkey|redis):/i.exec(token)?.[1].toLowerCase();
 
-type Integrations = Array<{ integrationType: string; sourceServiceName: string }>;
-type Inputs = { project: string; serviceName: string; plan: string; cloudName?: string; terminationProtection?: boolean; serviceIntegrations?: Integrations };
-export type Wait = { pollMs: number; timeoutMs: number; log: (line: string) => void };
+type Integration = { integrationType: string; sourceServiceName: string };
+type Settings = { plan: string; cloudName?: string; terminationProtection?: boolean };
+type Inputs = Settings & { project: string; serviceName: string; serviceIntegrations?: Integration[] };
+/** What one run's service calls share. */
+export type ServiceRun = { client: AivenClient; refresh: boolean; pollMs: number; log: (line: string) => void };
 
-/** Create, or (given the last run's state) update or replace, one service; then wait for RUNNING. */
-export async function applyService(client: AivenClient, serviceType: string, inputs: Inputs, prior: { inputs: object; outputs: object } | undefined, refresh: boolean, wait: Wait) {
+/** Create, or (given the last run's record) update or replace, one service; then wait for RUNNING. */
+export async function applyService(run: ServiceRun, serviceType: string, inputs: Inputs, prior?: ResourceRecord): Promise<Applied> {
+  const { client, refresh } = run;
   const { project, serviceName: name } = inputs;
   const id = `${project}/${name}`;
   const old = prior?.inputs as Inputs | undefined;
   const live = old && refresh ? await ifNotFound(client.getService(old.project, old.serviceName), () => undefined) : undefined;
-  const action: Action = !old || (refresh && !live) ? "create" : old.serviceName !== name || old.project !== project ? "replace" : "update";
+  const action = !old || (refresh && !live) ? "create" : old.serviceName !== name || old.project !== project ? "replace" : "update";
   if (action === "update") {
     const update: AivenUpdateServiceRequest = {};
     if (inputs.plan !== old!.plan) update.plan = inputs.plan;
     if (inputs.cloudName && inputs.cloudName !== old!.cloudName) update.cloud = inputs.cloudName;
     if (!!inputs.terminationProtection !== !!old!.terminationProtection) update.termination_protection = !!inputs.terminationProtection;
-    if (Object.keys(update).length === 0) return { id, state: live ? serviceState(live, project) : { ...prior!.outputs }, action: "same" as Action };
+    if (Object.keys(update).length === 0) return { id, props: live ? serviceState(live, project) : prior!.outputs, action: "same" };
     await client.updateService(project, name, update);
   } else {
+    const links = inputs.serviceIntegrations?.map((i) => ({ integration_type: i.integrationType, source_service: i.sourceServiceName }));
     await client.createService(project, {
       service_name: name,
       service_type: serviceType,
@@ -40,14 +39,14 @@ export async function applyService(client: AivenClient, serviceType: string, inp
       ...(inputs.cloudName ? { cloud: inputs.cloudName } : {}),
       termination_protection: !!inputs.terminationProtection,
       user_config: {},
-      service_integrations: (inputs.serviceIntegrations ?? []).map((i) => ({ integration_type: i.integrationType, source_service: i.sourceServiceName })),
+      service_integrations: links ?? [],
     });
   }
-  const poll = () => client.getService(project, name);
-  const { pollMs, timeoutMs, log } = wait;
   const what = `${serviceType} '${name}' to be RUNNING`;
-  const running = await waitFor({ what, deadline: Date.now() + timeoutMs, timeoutSeconds: timeoutMs / 1000, pollMs, poll, done: (s) => s.state === "RUNNING", describe: (s) => s.state, log });
-  return { id, state: serviceState(running, project), action };
+  const settings = waitSettings({ timeoutSeconds: 600, pollSeconds: run.pollMs / 1000 });
+  const poll = () => client.getService(project, name);
+  const running = await waitFor({ what, ...settings, poll, done: (s) => s.state === "RUNNING", describe: (s) => s.state, log: run.log });
+  return { id, props: serviceState(running, project), action };
 }
 
 /** Answers `aiven.getValkey` / `aiven.getRedis`. */
@@ -61,10 +60,7 @@ function serviceState(service: AivenService, project: string): Record<string, un
   return {
     project,
     serviceName: service.service_name,
-    serviceType: service.service_type,
-    plan: service.plan,
     cloudName: service.cloud_name,
-    state: service.state,
     serviceUri: service.service_uri,
     serviceHost: params.host ?? service.components?.[0]?.host,
     servicePort: Number(params.port ?? service.components?.[0]?.port),

@@ -15,7 +15,7 @@ export class DynamicProviderHost {
   private constructor(private readonly child: ChildProcess, private readonly client: provrpc.ResourceProviderClient) {}
 
   /** Starts the host and configures it with the stack's config; `onLine` gets each line it prints. */
-  static async start(config: Record<string, string>, project: string, stack: string, onLine: (line: string) => void): Promise<DynamicProviderHost> {
+  static async start(config: Props, project: string, stack: string, onLine: (line: string) => void): Promise<DynamicProviderHost> {
     const script = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js");
     const env = { ...process.env, PULUMI_NODEJS_PROJECT: project, PULUMI_NODEJS_STACK: stack };
     const child = spawn(process.execPath, [script, "127.0.0.1:1"], { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -23,14 +23,17 @@ export class DynamicProviderHost {
     const orphaned = () => child.kill();
     process.once("exit", orphaned);
     child.once("exit", () => process.off("exit", orphaned));
+    readline.createInterface({ input: child.stderr! }).on("line", onLine);
     // Its first line is the port it listens on, as the engine expects; the rest is what it prints.
-    let port: string | undefined;
-    const address = await new Promise<string>((resolve, reject) => {
+    const port = await new Promise<string>((resolve, reject) => {
       child.once("exit", (code) => reject(new Error(`the dynamic provider host exited with ${code}`)));
-      readline.createInterface({ input: child.stdout! }).on("line", (line) => (port === undefined ? resolve((port = `127.0.0.1:${line.trim()}`)) : onLine(line)));
-      readline.createInterface({ input: child.stderr! }).on("line", onLine);
+      const stdout = readline.createInterface({ input: child.stdout! });
+      stdout.once("line", (line) => {
+        resolve(line.trim());
+        stdout.on("line", onLine);
+      });
     });
-    const host = new DynamicProviderHost(child, new provrpc.ResourceProviderClient(address, grpc.credentials.createInsecure()));
+    const host = new DynamicProviderHost(child, new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()));
     await host.rpc("configure", new pb.ConfigureRequest().setArgs(struct(config)));
     return host;
   }
@@ -42,27 +45,26 @@ export class DynamicProviderHost {
   }
 
   check = (urn: string, olds: Props, news: Props) =>
-    this.rpc<pb.CheckResponse>("check", new pb.CheckRequest().setUrn(urn).setOlds(struct(olds)).setNews(struct(news))).then((r) => ({
-      inputs: plain(r.getInputs()),
-      failures: r.getFailuresList().map((f) => `${f.getProperty()}: ${f.getReason()}`),
-    }));
+    this.rpc<pb.CheckResponse>("check", new pb.CheckRequest().setUrn(urn).setOlds(struct(olds)).setNews(struct(news)))
+      .then((r) => ({ inputs: plain(r.getInputs()), failures: r.getFailuresList().map((f) => `${f.getProperty()}: ${f.getReason()}`) }));
 
-  /** `changes` undefined: the provider left it to the engine (DIFF_UNKNOWN). */
+  /** A provider without `diff` answers DIFF_UNKNOWN, which the engine settles by comparing inputs; here it is no change. */
   diff = (id: string, urn: string, olds: Props, news: Props) =>
-    this.rpc<pb.DiffResponse>("diff", new pb.DiffRequest().setId(id).setUrn(urn).setOlds(struct(olds)).setNews(struct(news))).then((r) => ({
-      changes: ({ [pb.DiffResponse.DiffChanges.DIFF_SOME]: true, [pb.DiffResponse.DiffChanges.DIFF_NONE]: false } as Record<number, boolean>)[r.getChanges()],
-      replaces: r.getReplacesList(),
-    }));
+    this.rpc<pb.DiffResponse>("diff", new pb.DiffRequest().setId(id).setUrn(urn).setOlds(struct(olds)).setNews(struct(news)))
+      .then((r) => ({ changes: r.getChanges() === pb.DiffResponse.DiffChanges.DIFF_SOME, replaces: r.getReplacesList().length > 0 }));
 
-  create = (urn: string, props: Props) =>
-    this.rpc<pb.CreateResponse>("create", new pb.CreateRequest().setUrn(urn).setProperties(struct(props))).then((r) => ({ id: r.getId(), props: plain(r.getProperties()) }));
+  create = (urn: string, news: Props) =>
+    this.rpc<pb.CreateResponse>("create", new pb.CreateRequest().setUrn(urn).setProperties(struct(news)))
+      .then((r) => ({ id: r.getId(), props: plain(r.getProperties()) }));
 
   update = (id: string, urn: string, olds: Props, news: Props) =>
-    this.rpc<pb.UpdateResponse>("update", new pb.UpdateRequest().setId(id).setUrn(urn).setOlds(struct(olds)).setNews(struct(news))).then((r) => ({ id, props: plain(r.getProperties()) }));
+    this.rpc<pb.UpdateResponse>("update", new pb.UpdateRequest().setId(id).setUrn(urn).setOlds(struct(olds)).setNews(struct(news)))
+      .then((r) => ({ id, props: plain(r.getProperties()) }));
 
   /** The resource as it is now; undefined when it is gone. */
   read = (id: string, urn: string, props: Props) =>
-    this.rpc<pb.ReadResponse>("read", new pb.ReadRequest().setId(id).setUrn(urn).setProperties(struct(props))).then((r) => (r.getId() ? { id: r.getId(), props: plain(r.getProperties()) } : undefined));
+    this.rpc<pb.ReadResponse>("read", new pb.ReadRequest().setId(id).setUrn(urn).setProperties(struct(props)))
+      .then((r) => (r.getId() ? { id: r.getId(), props: plain(r.getProperties()) } : undefined));
 
   delete = (id: string, urn: string, props: Props) => this.rpc("delete", new pb.DeleteRequest().setId(id).setUrn(urn).setProperties(struct(props)));
 

@@ -8,23 +8,21 @@ export interface ResourceRecord {
   name: string;
   id?: string;
   custom: boolean;
-  inputs: Record<string, unknown>; // secrets unwrapped, no `__provider`
+  // As the engine's state holds them, secrets unwrapped; a dynamic resource's serialized provider is in `__provider`.
+  inputs: Record<string, unknown>;
   outputs: Record<string, unknown>;
   action: Action;
-  durationMs: number;
 }
+
+/** What the harness did to one resource in this run, and the resource's state after it. */
+export type Applied = { id: string; props: Record<string, unknown>; action: Action };
 
 export type LogRecord = { severity: "info" | "warning" | "error"; message: string };
 
 export interface RunResult {
-  project: string;
-  stack: string;
   resources: ResourceRecord[]; // in registration order; deleted ones last
   outputs: Record<string, unknown>; // the program's result, secrets unwrapped
   logs: LogRecord[]; // what the dynamic providers logged
-  durationMs: number;
-  /** After a failed run: replaced resources not deleted yet, which the next run deletes first. */
-  pendingDeletes?: ResourceRecord[];
 }
 
 /** A program as the language host runs it: its result (or module exports) are the stack outputs. */
@@ -40,8 +38,7 @@ export interface RunOptions {
   previous?: RunResult; // the last run, in place of a state file
   refresh?: boolean; // like `pulumi up --refresh`: read each resource back first
   log?: (line: string) => void; // one line per action and per log message
-  servicePollMs?: number; // default 100
-  serviceTimeoutMs?: number; // default 10 minutes
+  servicePollMs?: number; // default 100; a service has 10 minutes to be RUNNING
   /** Retries of the harness's own Aiven client; the dynamic providers keep their defaults. */
   clientTuning?: Omit<AivenClientOptions, "token" | "apiUrl">;
 }
