@@ -10,6 +10,7 @@ import type {
   AivenUpdateServiceRequest,
 } from "./aivenTypes";
 import { resolveApiUrl } from "./credentials";
+import { keepAliveAgents } from "./keepAliveAgents";
 import { describeValue } from "./rules";
 
 // Read once at load: the dynamic providers are serialized into state, and this string is
@@ -157,6 +158,7 @@ export class AivenClient {
       },
       transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: true },
       maxRedirects: 0,
+      ...keepAliveAgents(),
     });
     Object.defineProperty(this, "http", { value: http, enumerable: false });
     axiosRetry(http, {

@@ -1,3 +1,4 @@
+import * as diagnostics from "diagnostics_channel";
 import * as util from "util";
 import { AivenApiError, AivenClient, AivenClientOptions, USER_AGENT, apiPath } from "../../provider/aivenClient";
 import { MISSING_TOKEN_MESSAGE, rememberConfiguredToken, resolveApiUrl, resolveToken } from "../../provider/credentials";
@@ -53,6 +54,50 @@ describe("retries: GET until success", () => {
     expect(service.service_name).toBe("svc");
     expect(fake.calls).toHaveLength(calls);
   });
+});
+
+describe("connections", () => {
+  // Node.js's default agents time a socket out after 5 s, counted from before it connects.
+  const BUSY_MS = 5_500;
+
+  test("a request survives an event loop busy for longer than 5 s while its connection opens", async () => {
+    let blocked = false;
+    // Once the socket is connecting (after the code that opened it), before its connection is seen.
+    const blockOnce = () => {
+      if (blocked) return;
+      blocked = true;
+      process.nextTick(() => {
+        const until = Date.now() + BUSY_MS;
+        while (Date.now() < until); // what a module load of many seconds does to the loop
+      });
+    };
+    diagnostics.subscribe("net.client.socket", blockOnce);
+    try {
+      const service = await client({ maxAttempts: 1, timeoutMs: 60_000 }).getService("proj", "svc");
+      expect(blocked).toBe(true);
+      expect(service.service_name).toBe("svc");
+    } finally {
+      diagnostics.unsubscribe("net.client.socket", blockOnce);
+    }
+  }, 30_000);
+
+  test("back-to-back calls share one keep-alive connection", async () => {
+    const c = client();
+    await c.getService("proj", "svc");
+    await c.listServices("proj");
+    await c.getService("proj", "svc");
+    expect(fake.calls).toHaveLength(3);
+    expect(new Set(fake.clientPorts).size).toBe(1);
+  });
+
+  test("a connection idle for 4 s is closed by the client, before a server's 5 s keep-alive timeout, and a POST after it goes on a new one", async () => {
+    const c = client();
+    await c.getService("proj", "svc");
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
+    await c.createService("proj", { service_name: "after-idle", service_type: "valkey", plan: "startup-4" });
+    expect(fake.calls.map((call) => call.method)).toEqual(["GET", "POST"]);
+    expect(fake.clientPorts[0]).not.toBe(fake.clientPorts[1]);
+  }, 30_000);
 });
 
 describe("the wait a server asks for", () => {

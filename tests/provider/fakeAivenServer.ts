@@ -19,6 +19,8 @@ export interface RecordedCall {
 
 export class FakeAiven {
   readonly calls: RecordedCall[] = [];
+  /** The client's port of each call's connection: the same port, the same kept-alive socket. */
+  readonly clientPorts: Array<number | undefined> = [];
   readonly services = new Map<string, AivenService>();
   /** GETs of a promoted replica that still answer REBUILDING. */
   rebuildPolls = 1;
@@ -44,6 +46,7 @@ export class FakeAiven {
 
   reset(): void {
     this.calls.length = 0;
+    this.clientPorts.length = 0;
     this.services.clear();
     this.scripts.clear();
     this.rebuilding.clear();
@@ -99,6 +102,7 @@ export class FakeAiven {
     req.on("end", () => {
       const method = req.method ?? "GET";
       const path = req.url ?? "/";
+      this.clientPorts.push(req.socket.remotePort);
       this.calls.push({
         method,
         path,
