@@ -6,6 +6,7 @@ import { randomUUID } from "crypto";
 import { Emulator, EmulatorOptions, startEmulator } from "../../emulator";
 import type { FaultSpec } from "../../emulator/faults";
 import { EngineContext, engineContext, EngineStack } from "./engine";
+import { keepAliveAgents } from "../../provider/keepAliveAgents";
 
 export const PROJECT = "acceptance";
 
@@ -55,7 +56,7 @@ export interface Fixture {
 export async function startFixture(options: EmulatorOptions = {}): Promise<Fixture> {
   const token = `acceptance-token-${randomUUID()}`;
   const emulator = await startEmulator({ buildMs: 150, backupMs: 150, promoteMs: 150, token, projects: [PROJECT], ...options });
-  const common = { baseURL: emulator.url, timeout: 10_000 };
+  const common = { baseURL: emulator.url, timeout: 10_000, ...keepAliveAgents() };
   const api = axios.create({ ...common, baseURL: `${emulator.url}/v1/project/${PROJECT}`, headers: { Authorization: `aivenv1 ${token}` } });
   const admin = axios.create(common);
   const service = async (name: string) => (await api.get<{ service: ServiceView }>(`/service/${name}`)).data.service;

@@ -4,6 +4,7 @@ import { Emulator, startEmulator } from "../../emulator";
 import { AivenClient } from "../../provider/aivenClient";
 import type { AivenService } from "../../provider/aivenTypes";
 import { until } from "../replication/topology";
+import { keepAliveAgents } from "../../provider/keepAliveAgents";
 
 const TOKEN = "promote-cli-token-3d9e";
 const P = "proj";
@@ -29,7 +30,7 @@ async function cli(argv: string[], env: Record<string, string | undefined> = { A
 const promote = (primary: string, replica: string, ...rest: string[]) =>
   cli(["promote", "--project", P, "--primary", primary, "--replica", replica, "--poll", "0.02", ...rest]);
 
-const admin = () => axios.create({ baseURL: emulator.url, timeout: 60_000 });
+const admin = () => axios.create({ baseURL: emulator.url, timeout: 60_000, ...keepAliveAgents() });
 
 /** `METHOD path` of every API request since the last call. */
 async function requestsSince(): Promise<string[]> {

@@ -2,6 +2,7 @@ import axios, { AxiosInstance } from "axios";
 import * as path from "path";
 import { Emulator, EmulatorOptions, startEmulator } from "../../emulator";
 import { loadProgram, Program, runProgram, RunOptions, RunResult } from "../../harness";
+import { keepAliveAgents } from "../../provider/keepAliveAgents";
 import { sourcesOf } from "../../provider/readReplicaLinks";
 import { withRedis } from "../../provider/replication";
 
@@ -45,7 +46,7 @@ export interface E2E {
 
 export async function startE2E(options: EmulatorOptions = {}): Promise<E2E> {
   const emulator = await startEmulator({ buildMs: 40, backupMs: 40, promoteMs: 40, engines: "none", token: TOKEN, ...options });
-  const common = { baseURL: emulator.url, timeout: 60_000 };
+  const common = { baseURL: emulator.url, timeout: 60_000, ...keepAliveAgents() };
   const api = axios.create({ ...common, headers: { Authorization: `aivenv1 ${TOKEN}` } });
   const admin = axios.create(common);
   const logs: string[] = [];

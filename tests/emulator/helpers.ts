@@ -1,6 +1,7 @@
 import axios, { AxiosInstance, AxiosResponse } from "axios";
 import { info } from "../replication/topology";
 import { Emulator, EmulatorOptions, startEmulator } from "../../emulator";
+import { keepAliveAgents } from "../../provider/keepAliveAgents";
 
 export const FAST = { buildMs: 20, backupMs: 20, promoteMs: 60 } as const;
 
@@ -15,7 +16,7 @@ export interface TestEmulator {
 export async function start(options: EmulatorOptions = {}): Promise<TestEmulator> {
   const emulator = await startEmulator({ engines: "none", ...FAST, ...options });
   // Guards against a hang only: on a busy machine a request can wait seconds for a core.
-  const common = { baseURL: emulator.url, validateStatus: () => true, timeout: 30_000 };
+  const common = { baseURL: emulator.url, validateStatus: () => true, timeout: 30_000, ...keepAliveAgents() };
   return {
     emulator,
     api: axios.create({ ...common, headers: { Authorization: `aivenv1 ${options.token ?? "test-token"}` } }),
