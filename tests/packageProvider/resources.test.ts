@@ -5,6 +5,7 @@ import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { Fixture, PROJECT, startFixture } from "../acceptance/emulatorFixture";
 import { ReadReplicaSetProvider, typeOfUrn } from "../../packageProvider/provider";
 import { isAivenApiError } from "../../provider/aivenClient";
+import { captureProgress } from "../provider/providerFixture";
 
 const secret = (value: unknown) => ({ [specialSigKey]: specialSecretSig, value });
 const urn = (type: string, name: string) =>
@@ -15,14 +16,23 @@ const CHECK = urn("ReplicationCheck", "cache-replication-check");
 
 const provider = new ReadReplicaSetProvider();
 let aiven: Fixture;
+/** What the providers logged (`pulumi.log.info`, which prints when no engine listens). */
+const progress: string[] = [];
+let restoreLog: () => void;
 
 beforeAll(async () => {
+  restoreLog = captureProgress((message) => progress.push(message));
   delete process.env.AIVEN_TOKEN;
   aiven = await startFixture();
   await aiven.primaryWithReplicas("sessions", ["sessions-eu", "sessions-us"]);
 }, 120_000);
 
+beforeEach(() => {
+  progress.length = 0;
+});
+
 afterAll(async () => {
+  restoreLog();
   await aiven?.close();
 });
 
@@ -79,6 +89,12 @@ test("ReplicaPromotion: create deletes exactly the replica's read_replica link; 
   const writes = (await aiven.requests()).slice(before.length).filter((r) => r.method !== "GET");
   expect(writes).toEqual([]);
   expect(await aiven.links()).toEqual(["sessions-eu <- sessions"]);
+  expect(progress).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^promoting 'sessions-us': deleting its read_replica integration \S+ from 'sessions'$/),
+      "promotion cannot be undone; 'sessions-us' stays a standalone primary",
+    ]),
+  );
   expect((await aiven.service("sessions-us")).state).toBe("RUNNING");
 });
 
@@ -94,6 +110,8 @@ test("ReplicationCheck: the canary reaches the replica; the URIs leave as secret
   expect(outs.primaryUri).toEqual(secret(primaryUri));
   expect(outs.replicas).toEqual(secret([{ name: "sessions-eu", uri: replicaUri }]));
   expect(typeof outs.checkedAt).toBe("string");
+  expect(progress).toContainEqual(expect.stringMatching(/^replica 'sessions-eu' returned the canary after \d+ ms$/));
+  expect(progress.join("\n")).not.toContain(replicaUri);
 }, 60_000);
 
 test("a URI given in plain text still leaves as a secret", async () => {
@@ -102,6 +120,7 @@ test("a URI given in plain text still leaves as a secret", async () => {
   const { outs } = await provider.create(CHECK, { primaryUri, replicas: [], timeoutSeconds: 30, pollSeconds: 0.05 });
   expect(outs.primaryUri).toEqual(secret(primaryUri));
   expect(outs.replicas).toEqual(secret([]));
+  expect(progress).toEqual(["no replicas to verify: every replica of the set is promoted"]);
 }, 60_000);
 
 test("a resource type the package does not have is refused by name", async () => {
