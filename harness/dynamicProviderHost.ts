@@ -47,33 +47,26 @@ export class DynamicProviderHost {
   check = (urn: string, olds: Props, news: Props) =>
     this.rpc<pb.CheckResponse>("check", new pb.CheckRequest().setUrn(urn).setOlds(struct(olds)).setNews(struct(news)))
       .then((r) => ({ inputs: plain(r.getInputs()), failures: r.getFailuresList().map((f) => `${f.getProperty()}: ${f.getReason()}`) }));
-
   /** A provider without `diff` answers DIFF_UNKNOWN, which the engine settles by comparing inputs; here it is no change. */
   diff = (id: string, urn: string, olds: Props, news: Props) =>
     this.rpc<pb.DiffResponse>("diff", new pb.DiffRequest().setId(id).setUrn(urn).setOlds(struct(olds)).setNews(struct(news)))
       .then((r) => ({ changes: r.getChanges() === pb.DiffResponse.DiffChanges.DIFF_SOME, replaces: r.getReplacesList().length > 0 }));
-
   create = (urn: string, news: Props) =>
     this.rpc<pb.CreateResponse>("create", new pb.CreateRequest().setUrn(urn).setProperties(struct(news)))
       .then((r) => ({ id: r.getId(), props: plain(r.getProperties()) }));
-
   update = (id: string, urn: string, olds: Props, news: Props) =>
     this.rpc<pb.UpdateResponse>("update", new pb.UpdateRequest().setId(id).setUrn(urn).setOlds(struct(olds)).setNews(struct(news)))
       .then((r) => ({ id, props: plain(r.getProperties()) }));
-
   /** The resource as it is now; undefined when it is gone. */
   read = (id: string, urn: string, props: Props) =>
     this.rpc<pb.ReadResponse>("read", new pb.ReadRequest().setId(id).setUrn(urn).setProperties(struct(props)))
       .then((r) => (r.getId() ? { id: r.getId(), props: plain(r.getProperties()) } : undefined));
-
   delete = (id: string, urn: string, props: Props) => this.rpc("delete", new pb.DeleteRequest().setId(id).setUrn(urn).setProperties(struct(props)));
 
   async close(): Promise<void> {
     this.client.close();
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    // "close", not "exit": by then everything it printed has been read.
+    // "close", not "exit": by then everything it printed has been read. A host that has already exited is not waited for.
     const closed = new Promise((resolve) => this.child.once("close", resolve));
-    this.child.kill();
-    await closed;
+    if (this.child.kill()) await closed;
   }
 }

@@ -1,24 +1,23 @@
 // runProgram: one `pulumi up` of a program without the Pulumi CLI; index.ts says what that covers.
 import * as pulumi from "@pulumi/pulumi";
-import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { unwrapRpcSecret } from "@pulumi/pulumi/runtime/rpc";
 import { AivenClient } from "../provider/aivenClient";
-import { applyService, readService, serviceTypeOf } from "./aivenServices";
+import { Applied, applyService, readService, serviceTypeOf } from "./aivenServices";
 import { DynamicProviderHost } from "./dynamicProviderHost";
-import { Action, Applied, DeployError, LogRecord, Program, ResourceRecord, RunOptions, RunResult } from "./types";
+import { DeployError, Program, ResourceRecord, RunOptions, RunResult } from "./types";
 
 type Props = Record<string, unknown>;
-const SYMBOLS: Record<Action, string> = { create: "+", update: "~", same: " ", replace: "+-", delete: "-" };
+const STACK = "dev";
 // A failed registration is never answered: a rejection would fail each resource that depends on it again.
 const neverAnswered = () => new Promise<never>(() => undefined);
 
 /** Runs one deployment of `program`; call again with `previous` for the next `pulumi up`. */
 export async function runProgram(program: Program, options: RunOptions): Promise<RunResult> {
-  const { project = "offline", stack = "dev", refresh = false, log = () => undefined } = options;
+  const { project = "offline", refresh = false, log = () => undefined } = options;
   const withToken = { ...options.config, "aiven:apiToken": options.token };
   const config = Object.fromEntries(Object.entries(withToken).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v]));
   const client = new AivenClient({ ...options.clientTuning, token: options.token, apiUrl: options.emulatorUrl });
-  const services = { client, refresh, pollMs: options.servicePollMs ?? 100, log };
-  const urn = (r: { type: string; name: string }) => `urn:pulumi:${stack}::${project}::${r.type}::${r.name}`;
+  const urn = (r: { type: string; name: string }) => `urn:pulumi:${STACK}::${project}::${r.type}::${r.name}`;
   const prior = new Map((options.previous?.resources ?? []).filter((r) => r.action !== "delete").map((r) => [urn(r), r]));
   const result: RunResult = { resources: [], outputs: {}, logs: [] };
   const errors: string[] = [];
@@ -35,24 +34,28 @@ export async function runProgram(program: Program, options: RunOptions): Promise
   const hostLine = (line: string) => {
     const [, severity = "info", message = line] = /^(info|warning|error): \[runtime\] (.*)$/.exec(line) ?? [];
     if (!line.trim()) return;
-    result.logs.push({ severity: severity as LogRecord["severity"], message });
+    result.logs.push(message);
     log(severity === "info" ? `   ${message}` : `${severity}: ${message}`);
   };
-  let host: Promise<DynamicProviderHost> | undefined;
-  const dynamicHost = () => (host ??= DynamicProviderHost.start(config, project, stack, hostLine));
-  const record = (entry: ResourceRecord, since: number) => {
+  // `pulumi` gives its Aiven plugin AIVEN_WEB_URL from its environment; so does the harness, and to the host.
+  const previousWebUrl = process.env.AIVEN_WEB_URL;
+  process.env.AIVEN_WEB_URL = options.emulatorUrl;
+  // Started at once, as the engine loads its plugins: its start-up overlaps the first service builds.
+  const dynamicHost = DynamicProviderHost.start(config, project, STACK, hostLine);
+  dynamicHost.catch(() => undefined); // a failed start fails the first dynamic resource
+  const record = (entry: ResourceRecord) => {
     result.resources.push(entry);
-    const took = entry.action === "same" ? "" : ` (${seconds(since)}s)`;
-    if (entry.custom) log(`${SYMBOLS[entry.action].padEnd(2)} ${entry.action.padEnd(7)} ${shortType(entry.type)} ${entry.name}${took}`);
+    if (entry.custom) log(`${entry.action.padEnd(7)} ${shortType(entry.type)} ${entry.name}`);
   };
 
   // Check, then create, or diff and update or replace, as the engine drives a dynamic resource.
-  async function applyDynamic(name: string, at: string, news: Props, old: ResourceRecord | undefined): Promise<Applied> {
-    const host = await dynamicHost();
+  async function applyDynamic(args: pulumi.runtime.MockResourceArgs, news: Props, old?: ResourceRecord): Promise<Applied> {
+    const host = await dynamicHost;
+    const at = urn(args);
     let state = old && { id: old.id ?? "", props: old.outputs };
     if (state && refresh) state = await host.read(state.id, at, state.props);
     const checked = await host.check(at, old?.inputs ?? {}, news);
-    if (checked.failures.length > 0) throw new Error(checked.failures.map((f) => `${name}: ${f}`).join("\n"));
+    if (checked.failures.length > 0) throw new Error(checked.failures.map((f) => `${args.name}: ${f}`).join("\n"));
     if (!state) return { ...(await host.create(at, checked.inputs)), action: "create" };
     const diff = await host.diff(state.id, at, state.props, checked.inputs);
     if (diff.replaces) return { ...(await host.create(at, checked.inputs)), action: "replace" };
@@ -62,22 +65,20 @@ export async function runProgram(program: Program, options: RunOptions): Promise
 
   async function newResource(args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
     if (errors.length > 0) return neverAnswered();
-    const since = Date.now();
     const { type, name, custom = false } = args;
     const inputs = unwrapSecrets(args.inputs as Props);
     const old = prior.get(urn(args));
     inFlight++;
     try {
       if (!custom) {
-        record({ type, name, custom, inputs: {}, outputs: {}, action: old ? "same" : "create" }, since);
+        record({ type, name, custom, inputs: {}, outputs: {}, action: old ? "same" : "create" });
         return { id: undefined, state: {} };
       }
       const serviceType = serviceTypeOf(type);
-      const dynamic = type.startsWith("pulumi-nodejs:dynamic");
-      if (!serviceType && !dynamic) throw new Error(`the offline harness does not emulate resources of type ${type}`);
-      const done = serviceType ? await applyService(services, serviceType, inputs as never, old) : await applyDynamic(name, urn(args), inputs, old);
+      if (!serviceType && !type.startsWith("pulumi-nodejs:dynamic")) throw new Error(`the offline harness does not emulate ${type}`);
+      const done = serviceType ? await applyService(client, options, serviceType, inputs as never, old) : await applyDynamic(args, inputs, old);
       if (done.action === "replace") replaced.push(old!);
-      record({ type, name, custom, id: done.id, inputs, outputs: done.props, action: done.action }, since);
+      record({ type, name, custom, id: done.id, inputs, outputs: done.props, action: done.action });
       return { id: done.id, state: done.props };
     } catch (e) {
       fail(`${type} ${name}: `)(e);
@@ -92,40 +93,32 @@ export async function runProgram(program: Program, options: RunOptions): Promise
     return readService(client, unwrapSecrets(args.inputs as Props)).catch((e: unknown) => (fail(`${args.token}: `)(e), neverAnswered()));
   }
 
-  /** Deletes a resource the last run had; a failure is recorded, and no delete after it runs. */
-  async function deleteOld(old: ResourceRecord, wasReplaced: boolean): Promise<void> {
+  /** Deletes a resource of the last run; after a failure, nothing more is deleted. */
+  async function deleteOld(old: ResourceRecord): Promise<void> {
     if (errors.length > 0) return;
-    const since = Date.now();
     try {
       if (serviceTypeOf(old.type)) await client.deleteService(String(old.inputs.project), String(old.inputs.serviceName));
-      else await (await dynamicHost()).delete(old.id ?? "", urn(old), old.outputs);
+      else await (await dynamicHost).delete(old.id ?? "", urn(old), old.outputs);
+      record({ ...old, action: "delete" });
     } catch (e) {
-      return fail(`${old.type} ${old.name}${wasReplaced ? " (replaced)" : ""}: `)(e);
+      fail(`${old.type} ${old.name}: `)(e);
     }
-    if (wasReplaced) log(`-  delete  ${shortType(old.type)} ${old.name} (replaced, ${seconds(since)}s)`);
-    else record({ ...old, action: "delete" }, since);
   }
 
-  // `pulumi` gives its Aiven plugin AIVEN_WEB_URL from its environment; so does the harness.
-  const previousWebUrl = process.env.AIVEN_WEB_URL;
-  process.env.AIVEN_WEB_URL = options.emulatorUrl;
   try {
-    // Started at once, as the engine loads its plugins: its start-up overlaps the first service builds.
-    dynamicHost().catch(() => undefined);
-    await pulumi.runtime.setMocks({ newResource, call }, project, stack, false);
+    await pulumi.runtime.setMocks({ newResource, call }, project, STACK, false);
     pulumi.runtime.setAllConfig(config, ["aiven:apiToken"]);
     // The program's own error is caught inside the stack, so that the stack resource does not fail with it again.
     const stackRun = pulumi.runtime.runInPulumiStack(() => Promise.resolve().then(program).catch(fail("")).then((outputs) => outputs ?? {}));
     const outputs = await Promise.race([stopped, stackRun.catch(fail(""))]);
     if (outputs && errors.length === 0) result.outputs = unwrapSecrets(outputs as Props);
-    await Promise.race([stopped, pulumi.runtime.disconnect()]);
-    // What the program no longer declares goes, last created first; then what it replaced.
+    await Promise.race([stopped, pulumi.runtime.disconnect()]); // every registration answered
+    // What the program no longer declares goes, last created first; then what it replaced (the engine's delete-replaced).
     const gone = [...prior.values()].filter((r) => r.custom && !result.resources.some((n) => urn(n) === urn(r)));
-    for (const old of gone.reverse()) await deleteOld(old, false);
-    for (const old of replaced.reverse()) await deleteOld(old, true);
+    for (const old of [...gone.reverse(), ...replaced.reverse()]) await deleteOld(old);
   } finally {
     pulumi.runtime.disconnectSync();
-    await host?.then((h) => h.close(), () => undefined);
+    await dynamicHost.then((h) => h.close(), () => undefined);
     if (previousWebUrl === undefined) delete process.env.AIVEN_WEB_URL;
     else process.env.AIVEN_WEB_URL = previousWebUrl;
   }
@@ -135,12 +128,10 @@ export async function runProgram(program: Program, options: RunOptions): Promise
 
 /** The plain value of a property bag from the mock monitor: secrets unwrapped, recursively. */
 function unwrapSecrets<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(unwrapSecrets) as T;
-  if (value === null || typeof value !== "object") return value;
-  const bag = value as Props;
-  if (bag[specialSigKey] === specialSecretSig) return unwrapSecrets(bag.value) as T;
-  return Object.fromEntries(Object.entries(bag).map(([k, v]) => [k, unwrapSecrets(v)])) as T;
+  const plain: unknown = unwrapRpcSecret(value);
+  if (plain === null || typeof plain !== "object") return plain as T;
+  if (Array.isArray(plain)) return plain.map(unwrapSecrets) as T;
+  return Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, unwrapSecrets(v)])) as T;
 }
 
-const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 const shortType = (type: string) => type.replace(/^pulumi-nodejs:dynamic\/aiven-read-replicas:/, "").replace(/^aiven:index\/\w+:/, "aiven.");

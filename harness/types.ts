@@ -14,15 +14,10 @@ export interface ResourceRecord {
   action: Action;
 }
 
-/** What the harness did to one resource in this run, and the resource's state after it. */
-export type Applied = { id: string; props: Record<string, unknown>; action: Action };
-
-export type LogRecord = { severity: "info" | "warning" | "error"; message: string };
-
 export interface RunResult {
-  resources: ResourceRecord[]; // in registration order; deleted ones last
+  resources: ResourceRecord[]; // in registration order; deletes last, also of what was replaced
   outputs: Record<string, unknown>; // the program's result, secrets unwrapped
-  logs: LogRecord[]; // what the dynamic providers logged
+  logs: string[]; // the messages the dynamic providers logged
 }
 
 /** A program as the language host runs it: its result (or module exports) are the stack outputs. */
@@ -31,8 +26,7 @@ export type Program = () => Promise<Record<string, unknown> | void> | Record<str
 export interface RunOptions {
   emulatorUrl: string; // base URL, no /v1; AIVEN_WEB_URL during the run
   token: string; // the secret config `aiven:apiToken`
-  project?: string; // default "offline"
-  stack?: string; // default "dev"
+  project?: string; // default "offline"; the stack is "dev"
   /** Stack config; keys without a namespace belong to the project (`replicas` → `<project>:replicas`). */
   config?: Record<string, string>;
   previous?: RunResult; // the last run, in place of a state file
