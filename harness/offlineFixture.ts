@@ -118,6 +118,8 @@ export async function runProgram(program: Program, options: RunOptions): Promise
     for (const old of [...gone.reverse(), ...replaced.reverse()]) await deleteOld(old);
   } finally {
     pulumi.runtime.disconnectSync();
+    // Else a failed run's never-answered registrations are leaked promises to the next Pulumi program in this process.
+    pulumi.runtime.resetOptions("", "", -1, "", "", false, "");
     await dynamicHost.then((h) => h.close(), () => undefined);
     if (previousWebUrl === undefined) delete process.env.AIVEN_WEB_URL;
     else process.env.AIVEN_WEB_URL = previousWebUrl;

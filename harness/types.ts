@@ -27,8 +27,7 @@ export interface RunOptions {
   emulatorUrl: string; // base URL, no /v1; AIVEN_WEB_URL during the run
   token: string; // the secret config `aiven:apiToken`
   project?: string; // default "offline"; the stack is "dev"
-  /** Stack config; keys without a namespace belong to the project (`replicas` → `<project>:replicas`). */
-  config?: Record<string, string>;
+  config?: Record<string, string>; // stack config; `replicas` stands for `<project>:replicas`
   previous?: RunResult; // the last run, in place of a state file
   refresh?: boolean; // like `pulumi up --refresh`: read each resource back first
   log?: (line: string) => void; // one line per action and per log message
