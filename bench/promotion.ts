@@ -1,3 +1,4 @@
+import * as pulumiLog from "@pulumi/pulumi/log";
 import { replicaPromotionProvider } from "../provider/replicaPromotion";
 import { Emulated, PROJECT, TOKEN, median, round, timed } from "./emulated";
 
@@ -8,6 +9,8 @@ export interface PromotionFigures {
   deleteRoundTripMs: number;
   ratio: number;
   calls: string[];
+  /** What the provider logged while it promoted (Pulumi's runtime prints it when no engine listens). */
+  progress: string[];
 }
 
 const SERVICE_PATH = /^\/v1\/project\/[^/]+\/service\/[^/]+$/;
@@ -19,6 +22,9 @@ export async function measurePromotion(emu: Emulated, pollSeconds: number, promo
   const deleteRoundTripMs = await deleteRoundTrip(emu);
 
   await emu.clearRequests();
+  const progress: string[] = [];
+  const print = pulumiLog.info;
+  Object.assign(pulumiLog, { info: async (message: string) => void progress.push(message) });
   const { ms } = await timed(() =>
     replicaPromotionProvider.create!({
       project: PROJECT,
@@ -29,7 +35,7 @@ export async function measurePromotion(emu: Emulated, pollSeconds: number, promo
       pollSeconds,
       timeoutSeconds: 60,
     }),
-  );
+  ).finally(() => Object.assign(pulumiLog, { info: print }));
   const requests = (await emu.requests()).filter((r) => r.path.startsWith("/v1/"));
   const isPoll = (r: { method: string; path: string }) => r.method === "GET" && SERVICE_PATH.test(r.path);
   return {
@@ -39,6 +45,7 @@ export async function measurePromotion(emu: Emulated, pollSeconds: number, promo
     deleteRoundTripMs: round(deleteRoundTripMs),
     ratio: round(ms / (deleteRoundTripMs + promoteMs), 3),
     calls: requests.map((r) => `${r.method} ${r.path} ${r.status}`),
+    progress,
   };
 }
 

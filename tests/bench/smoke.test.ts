@@ -29,6 +29,10 @@ test("the bench runs with --smoke sizes and reports every figure (no timing boun
   expect(notPositive.map((f) => `${f} = ${String(results[f])}`)).toEqual([]);
   expect(results["promotion.apiCalls"]).toBe(2);
   expect(results["promotion.polls"]).toBeGreaterThanOrEqual(1);
+  // The provider's progress lines are kept with the figures, not printed among them.
+  const { progress } = (results.details as { promotion: { progress: string[] } }).promotion;
+  expect(progress[0]).toMatch(/^promoting 'promo-replica': deleting its read_replica integration \S+ from 'promo-primary'$/);
+  expect(printed.join("\n")).not.toContain("[runtime]");
   expect(Object.keys(results["provider.serializedBytes"]).sort()).toEqual(["primaryReadiness", "replicaPromotion", "replicationCheck"]);
   // Sizes, not timings: a closure outside this range means something was captured or lost.
   for (const bytes of Object.values(results["provider.serializedBytes"])) {
