@@ -10,8 +10,8 @@ import { chooseEngine, EngineWorkspace } from "../scripts/realEngine";
 import * as path from "path";
 import { bareProgram, Package, REPLICAS, setProgram } from "./enginePrograms";
 import { BUILD, installCompiled } from "./installed";
-import { round } from "./emulated";
-import { middle, pairedRatio, profile, stateBytes, Timed } from "./engineFigures";
+import { median, round } from "./emulated";
+import { pairedRatio, profile, stateBytes, Timed } from "./engineFigures";
 import { Row, table } from "./report";
 
 const TOKEN = "bench-engine-token";
@@ -154,7 +154,7 @@ async function main(): Promise<number> {
     installed.dispose();
   }
 
-  const med = (list: Timed[]) => middle(list.map((t) => t.ms));
+  const med = (list: Timed[]) => median(list.map((t) => t.ms));
   const ratios = {
     up: pairedRatio(times.setUp, times.bareUp),
     promotion: pairedRatio(times.promotionUp, times.noopUp, options.promoteMs),
@@ -189,7 +189,7 @@ async function main(): Promise<number> {
     goals: { up: 1.1, promotion: 1.2, preview: 1.3 },
     medianMs: Object.fromEntries(Object.entries(times).map(([name, list]) => [name, Math.round(med(list))])),
     allMs: Object.fromEntries(Object.entries(times).map(([name, list]) => [name, list.map((t) => Math.round(t.ms))])),
-    medianTailMs: Object.fromEntries(Object.entries(times).map(([name, list]) => [name, Math.round(middle(list.map((t) => t.tailMs)))])),
+    medianTailMs: Object.fromEntries(Object.entries(times).map(([name, list]) => [name, Math.round(median(list.map((t) => t.tailMs)))])),
     stateBytes: state,
     // Where the time goes: median duration of each kind of resource step (as the engine's events arrive here).
     profile: { setPreview: profile(times.setPreview), barePreview: profile(times.barePreview), setUp: profile(times.setUp), bareUp: profile(times.bareUp), promotionUp: profile(times.promotionUp), noopUp: profile(times.noopUp) },

@@ -1,14 +1,6 @@
 // The figures of `npm run bench:engine`, from the engine's timings and a `pulumi stack export`.
 import { median } from "./emulated";
 
-/** The median, the mean of the two middle values for an even count (not the lower one). */
-export function middle(values: number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const half = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
-}
-
 const DYNAMIC = "pulumi-nodejs:dynamic/";
 
 /** One engine operation: wall time, and when (ms from its start) each resource step began and ended. */
@@ -22,7 +14,7 @@ export interface Timed {
 /** Each round's two sides ran back to back, under the same load: the median of their ratios. */
 export function pairedRatio(a: Timed[], b: Timed[], add = 0): number {
   if (a.length !== b.length || a.length === 0) throw new Error(`paired timings needed, got ${a.length} and ${b.length}`);
-  return middle(a.map((t, i) => t.ms / (b[i].ms + add)));
+  return median(a.map((t, i) => t.ms / (b[i].ms + add)));
 }
 
 /** Per resource type: median time of its steps that did something, over every run given. */

@@ -1,5 +1,6 @@
 // The figures npm run bench:engine computes from the engine's timings and a stack export.
-import { middle, pairedRatio, profile, stateBytes, Timed } from "../../bench/engineFigures";
+import { median } from "../../bench/emulated";
+import { pairedRatio, profile, stateBytes, Timed } from "../../bench/engineFigures";
 
 const run = (ms: number, steps: Array<[string, { type: string; op: string; startMs?: number; endMs?: number }]> = []): Timed => ({ ms, tailMs: 0, steps: new Map(steps) });
 
@@ -23,10 +24,10 @@ describe("pairedRatio", () => {
   });
 });
 
-test("middle: odd and even counts, unsorted input", () => {
-  expect(middle([3, 1, 2])).toBe(2);
-  expect(middle([4, 1, 3, 2])).toBe(2.5);
-  expect(middle([])).toBeNaN();
+test("median: odd and even counts, unsorted input", () => {
+  expect(median([3, 1, 2])).toBe(2);
+  expect(median([4, 1, 3, 2])).toBe(2.5);
+  expect(median([])).toBeNaN();
 });
 
 test("profile: median step time per operation and type; unchanged and unfinished steps left out", () => {
