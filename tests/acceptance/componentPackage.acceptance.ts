@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
 import * as YAML from "yaml";
+import { incomingLinks } from "../../provider/readReplicaLinks";
 import { withRedis } from "../../provider/replication";
 import { readBack } from "../../scripts/demoSteps";
 import { changes, describeEngine, EngineContext, engineContext, EngineStack, failedRun, filesUnder, isSdkRpcDebug, nameOf, replacements, toolchain } from "./engine";
@@ -234,7 +235,7 @@ describeIfReady("ReadReplicaSet from YAML, Python and Go through `pulumi package
     expect((await aiven.services()).map((s) => [s.service_name, s.state])).toEqual(expected.map((name) => [name, "RUNNING"]));
     for (const d of deployments) {
       for (const replica of [d.names.a, d.names.b]) {
-        const links = (await aiven.service(replica)).service_integrations.filter((i) => i.integration_type === "read_replica" && i.dest_service === replica);
+        const links = incomingLinks((await aiven.service(replica)).service_integrations, replica);
         expect(links.map((i) => i.source_service)).toEqual([d.names.primary]);
       }
     }

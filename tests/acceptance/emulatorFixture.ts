@@ -5,8 +5,9 @@ import axios, { AxiosInstance } from "axios";
 import { randomUUID } from "crypto";
 import { Emulator, EmulatorOptions, startEmulator } from "../../emulator";
 import type { FaultSpec } from "../../emulator/faults";
-import { EngineContext, engineContext, EngineStack } from "./engine";
 import { keepAliveAgents } from "../../provider/keepAliveAgents";
+import { incomingLinks } from "../../provider/readReplicaLinks";
+import { EngineContext, engineContext, EngineStack } from "./engine";
 
 export const PROJECT = "acceptance";
 
@@ -69,7 +70,7 @@ export async function startFixture(options: EmulatorOptions = {}): Promise<Fixtu
     }
   };
   const readReplicaLink = async (replica: string) => {
-    const link = (await service(replica)).service_integrations.find((i) => i.integration_type === "read_replica" && i.dest_service === replica);
+    const [link] = incomingLinks((await service(replica)).service_integrations, replica);
     if (!link) throw new Error(`${replica} has no read_replica integration`);
     return link;
   };
@@ -83,7 +84,7 @@ export async function startFixture(options: EmulatorOptions = {}): Promise<Fixtu
     uri: async (name) => (await service(name)).service_uri,
     readReplicaLink,
     async links() {
-      const all = (await services()).flatMap((s) => s.service_integrations.filter((i) => i.integration_type === "read_replica" && i.dest_service === s.service_name));
+      const all = (await services()).flatMap((s) => incomingLinks(s.service_integrations, s.service_name));
       return all.map((i) => `${i.dest_service} <- ${i.source_service}`).sort();
     },
     async primaryWithReplicas(primary, replicas, type = "valkey") {
